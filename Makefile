@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: MIT
+# sltd: one plain Makefile. `make`, `make check`, `make demo`, `make bench`.
+# Dependencies come from pkg-config; libstemmer has no .pc file.
+
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BINDIR    ?= $(PREFIX)/bin
+SBINDIR   ?= $(PREFIX)/sbin
+DATADIR   ?= $(PREFIX)/share/sltd
+SYSCONFDIR ?= /etc
+MANDIR    ?= $(PREFIX)/share/man
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+
+CC        ?= cc
+PKGS      := gmime-3.0 libcurl sqlite3 glib-2.0 gio-2.0 libsystemd libxml-2.0 template-glib-1.0
+# Debian packages the build, the tests and the demo need (checked by `make deps`).
+DEB_BUILD := gcc make pkg-config libgmime-3.0-dev libcurl4-openssl-dev \
+             libsqlite3-dev libglib2.0-dev libsystemd-dev libxml2-dev \
+             libstemmer-dev libtemplate-glib-1.0-dev \
+             libgirepository1.0-dev
+DEB_TEST  := dovecot-imapd python3-aiosmtpd openssl curl sqlite3 systemd \
+             python3 procps
+DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
+
+B         := build
+ifeq ($(SANITIZE),1)
+B         := build-san
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE \
+             -DSLT_DATADIR='"$(DATADIR)"' -DSLT_SRCDIR='"$(CURDIR)"' \
+             -Isrc $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS       = $(PKG_LIBS) -lstemmer -lm
+
+SRC       := $(wildcard src/*.c)
+OBJ       := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/resources.o
+RES_XML   := data/sltd.gresource.xml
+RES_DEPS  := $(RES_XML) $(addprefix data/,$(shell sed -n 's|.*<file>\(.*\)</file>.*|\1|p' $(RES_XML)))
+LIB       := $(B)/libslt.a
+SLTCTL_SRC := $(wildcard daemon/sltctl*.c)
+PROGS     := $(B)/sltd $(B)/sltctl
+UNIT_SRC  := $(wildcard tests/unit/test-*.c)
+UNIT      := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps check unit integration bench demo install clean fuzz
+.DELETE_ON_ERROR:
+
+all: deps
+	@$(MAKE) --no-print-directory programs
+
+programs: $(PROGS) $(UNIT)
+
+# `make deps`: install the Debian packages that are missing, nothing else.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "make deps: missing Debian packages:$$missing" >&2; \
+	  echo "make deps: run as root, or: sudo apt-get install$$missing" >&2; exit 1; \
+	fi; \
+	echo "make deps: installing$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	  || { echo "make deps: apt-get failed for:$$missing" >&2; exit 1; }
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Data files compiled in (src/data.h); registered by hand so that the
+# object is pulled from the static library by slt_data_get().
+$(B)/gen/resources.c: $(RES_DEPS)
+	@mkdir -p $(@D)
+	glib-compile-resources --sourcedir=data --generate-source --manual-register \
+	  --c-name slt_res --target=$@ $(RES_XML)
+
+$(B)/obj/resources.o: $(B)/gen/resources.c
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -Werror,$(ALL_CFLAGS)) -c -o $@ $<
+
+$(B)/daemon/%.o: daemon/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/sltd: $(B)/daemon/sltd.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/sltctl: $(SLTCTL_SRC:daemon/%.c=$(B)/daemon/%.o) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/test-%: $(B)/tests/test-%.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# `make check`: unit tests, then integration tests against real servers.
+check: deps
+	@$(MAKE) --no-print-directory programs
+	@SLT_BUILD=$(B) SANITIZE=$(SANITIZE) tests/run.sh
+
+unit: programs
+	@SLT_BUILD=$(B) tests/run.sh --unit
+
+integration: programs
+	@SLT_BUILD=$(B) tests/run.sh --integration
+
+bench: deps
+	@$(MAKE) --no-print-directory programs
+	@SLT_BUILD=$(B) tests/bench/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory programs
+	@SLT_BUILD=$(B) tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates
+	install -m 0755 $(B)/sltd $(DESTDIR)$(SBINDIR)/sltd
+	install -m 0755 $(B)/sltctl $(DESTDIR)$(BINDIR)/sltctl
+	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
+	install -m 0644 data/gemeenten.tsv $(DESTDIR)$(DATADIR)/gemeenten.tsv
+
+clean:
+	rm -rf build build-san
+
+-include $(OBJ:.o=.d) $(wildcard $(B)/daemon/*.d) $(wildcard $(B)/tests/*.d)

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* sltctl: the staff tool's entry point and command table (git-style). */
+#include "sltctl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <locale.h>
+
+#include "log.h"
+#include "mime.h"
+
+/* Commands are added here as their files land; keep the table sorted as
+ * `sltctl help` prints it. */
+static const SltCtlCommand commands[] = {
+	{ "help", cmd_help, "help [COMMAND]", "show help for sltctl or one command" },
+};
+
+static const SltCtlCommand *
+find_command(const char *name)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int
+sltctl_fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "sltctl: %s\n", msg);
+	return 1;
+}
+
+const char *
+sltctl_config_path(SltCtl *ctl)
+{
+	if (ctl->config_path)
+		return ctl->config_path;
+	const char *env = g_getenv("SLTD_CONFIG");
+	return env && *env ? env : "/etc/sltd/sltd.conf";
+}
+
+gboolean
+sltctl_parse(SltCtl *ctl, const char *verb, GOptionEntry *entries,
+	     int *argc, char ***argv)
+{
+	const SltCtlCommand *c = find_command(verb);
+	g_autofree char *param = g_strdup(c && strchr(c->usage, ' ') ?
+					  strchr(c->usage, ' ') + 1 : "");
+	g_autoptr(GOptionContext) oc = g_option_context_new(param);
+	g_autofree char *prg = g_strdup_printf("sltctl %s", verb);
+	g_set_prgname(prg);
+	if (c)
+		g_option_context_set_summary(oc, c->summary);
+	GOptionEntry common[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &ctl->json, "machine-readable JSON output", NULL },
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &ctl->config_path, "configuration file", "FILE" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	g_option_context_add_main_entries(oc, common, NULL);
+	if (entries)
+		g_option_context_add_main_entries(oc, entries, NULL);
+	g_autoptr(GError) error = NULL;
+	if (!g_option_context_parse(oc, argc, argv, &error)) {
+		sltctl_fail("%s: %s", verb, error->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+int
+cmd_help(SltCtl *ctl, int argc, char **argv)
+{
+	(void)ctl;
+	if (argc > 1) {
+		const SltCtlCommand *c = find_command(argv[1]);
+		if (!c)
+			return sltctl_fail("no command '%s'; see 'sltctl help'", argv[1]);
+		char *args[] = { (char *)c->name, (char *)"--help", NULL };
+		return c->fn(ctl, 2, args);
+	}
+	printf("usage: sltctl [-c FILE] [--json] COMMAND [ARGS]\n\n"
+	       "The staff tool of sltd, the mail desk of Stevige lokale teams.\n\n"
+	       "Commands:\n");
+	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+		printf("  %-28s %s\n", commands[i].usage, commands[i].summary);
+	printf("\n'sltctl help COMMAND' shows the options of one command.\n");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	SltCtl ctl = { 0 };
+	ctl.tty = isatty(STDOUT_FILENO);
+	ctl.color = ctl.tty && !g_getenv("NO_COLOR");
+	slt_log_init(SLT_LOG_WARNING, FALSE);
+
+	/* Global options before the verb: -c FILE, --json. */
+	int i = 1;
+	for (; i < argc; i++) {
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			ctl.config_path = argv[++i];
+		else if (g_str_has_prefix(argv[i], "--config="))
+			ctl.config_path = argv[i] + strlen("--config=");
+		else if (strcmp(argv[i], "--json") == 0)
+			ctl.json = TRUE;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return cmd_help(&ctl, 1, argv);
+		else
+			break;
+	}
+	if (i >= argc) {
+		cmd_help(&ctl, 1, argv);
+		return 2;
+	}
+	const SltCtlCommand *c = find_command(argv[i]);
+	if (!c)
+		return sltctl_fail("no command '%s'; see 'sltctl help'", argv[i]) ? 2 : 2;
+	slt_mime_init();
+	return c->fn(&ctl, argc - i, argv + i);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* sltctl: the staff tool. One cmd_<verb>() per subcommand, each in
+ * daemon/sltctl-<verb>.c, behind the table in daemon/sltctl.c. */
+#pragma once
+
+#include <glib.h>
+
+typedef struct {
+	const char *config_path; /* -c FILE, or NULL for the default */
+	gboolean json;           /* --json: machine-readable output */
+	gboolean color;          /* stdout is a TTY and NO_COLOR is unset */
+	gboolean tty;
+} SltCtl;
+
+/* A command gets argv with argv[0] = the verb; returns the exit status.
+ * Errors: print one line "sltctl: ..." to stderr and return non-zero. */
+typedef int (*SltCtlFunc)(SltCtl *ctl, int argc, char **argv);
+
+typedef struct {
+	const char *name;
+	SltCtlFunc fn;
+	const char *usage;   /* "classify FILE.eml..." */
+	const char *summary; /* one line */
+} SltCtlCommand;
+
+int cmd_help(SltCtl *ctl, int argc, char **argv);
+int cmd_classify(SltCtl *ctl, int argc, char **argv);
+int cmd_eval(SltCtl *ctl, int argc, char **argv);
+int cmd_train(SltCtl *ctl, int argc, char **argv);
+int cmd_list(SltCtl *ctl, int argc, char **argv);
+
+/* Print "sltctl: <message>" to stderr; returns 1 for `return sltctl_fail(...)`. */
+int sltctl_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/* The default config path: $SLTD_CONFIG, else /etc/sltd/sltd.conf. */
+const char *sltctl_config_path(SltCtl *ctl);
+
+/* Parse a command's options with GOption; on --help prints the command's
+ * help. Returns FALSE (after printing the error) on bad options. */
+gboolean sltctl_parse(SltCtl *ctl, const char *verb, GOptionEntry *entries,
+		      int *argc, char ***argv);
