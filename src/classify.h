@@ -22,3 +22,18 @@ typedef struct {
 
 void slt_classification_free(SltClassification *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltClassification, slt_classification_free)
+
+typedef struct _SltClassifier SltClassifier;
+
+/* Build a classifier from the model, the lexicon and the municipality list
+ * (each NULL: the built-in copy, see data.h). Returns a new classifier
+ * (free with slt_classifier_free) or NULL with error (a broken model or
+ * lexicon file is reported with its line). */
+SltClassifier *slt_classifier_new(GBytes *model, GBytes *lexicon,
+				  GBytes *gemeenten, GError **error);
+void slt_classifier_free(SltClassifier *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltClassifier, slt_classifier_free)
+
+/* Classify one parsed message. Never fails; returns a new result (owned by
+ * the caller). Thread-safe for concurrent calls on one classifier. */
+SltClassification *slt_classify(const SltClassifier *c, const SltMessage *msg);
