@@ -15,6 +15,8 @@
  * `sltctl help` prints it. */
 static const SltCtlCommand commands[] = {
 	{ "help", cmd_help, "help [COMMAND]", "show help for sltctl or one command" },
+	/* Hidden (no summary): debugging and tests only. */
+	{ "imap-probe", cmd_imap_probe, "imap-probe --url URL --user U --password-file F ACTION...", NULL },
 };
 
 static const SltCtlCommand *
@@ -89,7 +91,8 @@ cmd_help(SltCtl *ctl, int argc, char **argv)
 	       "The staff tool of sltd, the mail desk of Stevige lokale teams.\n\n"
 	       "Commands:\n");
 	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-		printf("  %-28s %s\n", commands[i].usage, commands[i].summary);
+		if (commands[i].summary)
+			printf("  %-28s %s\n", commands[i].usage, commands[i].summary);
 	printf("\n'sltctl help COMMAND' shows the options of one command.\n");
 	return 0;
 }

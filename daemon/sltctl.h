@@ -20,7 +20,7 @@ typedef struct {
 	const char *name;
 	SltCtlFunc fn;
 	const char *usage;   /* "classify FILE.eml..." */
-	const char *summary; /* one line */
+	const char *summary; /* one line; NULL hides the command from help */
 } SltCtlCommand;
 
 int cmd_help(SltCtl *ctl, int argc, char **argv);
@@ -28,6 +28,7 @@ int cmd_classify(SltCtl *ctl, int argc, char **argv);
 int cmd_eval(SltCtl *ctl, int argc, char **argv);
 int cmd_train(SltCtl *ctl, int argc, char **argv);
 int cmd_list(SltCtl *ctl, int argc, char **argv);
+int cmd_imap_probe(SltCtl *ctl, int argc, char **argv);
 
 /* Print "sltctl: <message>" to stderr; returns 1 for `return sltctl_fail(...)`. */
 int sltctl_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
