@@ -54,7 +54,13 @@ class Sink:
             os.makedirs(d, exist_ok=True)
         self.seq = len(os.listdir(self.newdir))
         self.control = os.path.join(self.dir, "control")
+        # Connection numbers go on across a restart of the sink (smtp_restart).
         self.conn_seq = 0
+        try:
+            with open(os.path.join(self.dir, "events.jsonl"), encoding="utf-8") as f:
+                self.conn_seq = sum(1 for l in f if '"cmd": "CONNECT"' in l)
+        except FileNotFoundError:
+            pass
         self.user = opts.auth_user
         self.password = None
         if opts.auth_pass_file:
