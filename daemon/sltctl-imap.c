@@ -223,6 +223,10 @@ cmd_imap_probe(SltCtl *ctl, int argc, char **argv)
 			else
 				printf("noop exists=%u new-mail=%s\n", slt_imap_exists(imap),
 				       new_mail ? "yes" : "no");
+		} else if (strcmp(a, "sleep") == 0 && more1 && parse_u32(argv[i + 1], &n)) {
+			/* Lets a test change the mailbox between two actions. */
+			i++;
+			g_usleep((gulong)MIN(n, 600000u) * 1000);
 		} else if (strcmp(a, "idle") == 0 && more1 && parse_u32(argv[i + 1], &n)) {
 			/* "idle S": wait up to S seconds for new mail. A line on
 			 * stdout says when IDLE is running, so a test can append
@@ -250,7 +254,7 @@ cmd_imap_probe(SltCtl *ctl, int argc, char **argv)
 		} else {
 			rc = sltctl_fail("imap-probe: bad action '%s' (caps, select, search AFTER, "
 					 "fetch AFTER DIR|-, fetch-stop AFTER N, store UID KW, "
-					 "move UID MAILBOX, noop, idle SECONDS)", a);
+					 "move UID MAILBOX, noop, idle SECONDS, sleep MS)", a);
 			rc = 2;
 		}
 		fflush(stdout);
