@@ -132,7 +132,48 @@ install: all
 	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
 	install -m 0644 data/gemeenten.tsv $(DESTDIR)$(DATADIR)/gemeenten.tsv
 
-clean:
-	rm -rf build build-san
+# `make fuzz`: every tests/fuzz/fuzz-NAME.c is a libFuzzer target, linked
+# against all of src/ built with clang, ASan and UBSan into build-fuzz/.
+# Each runs FUZZ_SECONDS with the seeds in tests/fuzz/corpus-NAME/ (and
+# tests/fuzz/NAME.dict if present); new inputs go to build/fuzz/corpus-NAME/.
+FUZZ_SECONDS ?= 60
+FUZZ_CC    ?= clang
+FZ         := build-fuzz
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS = $(filter-out -Werror $(SANFLAGS),$(ALL_CFLAGS)) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
 
--include $(OBJ:.o=.d) $(wildcard $(B)/daemon/*.d) $(wildcard $(B)/tests/*.d)
+$(FZ)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FZ)/gen/resources.c: $(RES_DEPS)
+	@mkdir -p $(@D)
+	glib-compile-resources --sourcedir=data --generate-source --manual-register \
+	  --c-name slt_res --target=$@ $(RES_XML)
+
+$(FZ)/libslt.a: $(SRC:src/%.c=$(FZ)/obj/%.o) $(FZ)/obj/resources.o
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FZ)/obj/resources.o: $(FZ)/gen/resources.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(FZ)/libslt.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FZ)/libslt.a $(LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@set -e; for bin in $(FUZZ_BINS); do \
+	  name=$${bin##*/fuzz-}; mkdir -p build/fuzz/corpus-$$name; \
+	  dict=; [ -f tests/fuzz/$$name.dict ] && dict=-dict=tests/fuzz/$$name.dict; \
+	  echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+	  $$bin -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$dict \
+	    -artifact_prefix=build/fuzz/crash-$$name- \
+	    build/fuzz/corpus-$$name tests/fuzz/corpus-$$name; \
+	done
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(OBJ:.o=.d) $(wildcard $(B)/daemon/*.d) $(wildcard $(B)/tests/*.d) $(wildcard $(FZ)/obj/*.d)

@@ -696,9 +696,13 @@ search_untagged(SltImap *imap, const SltImapResp *resp, gpointer data, GError **
 	    (strcmp(resp->keyword, "SEARCH") != 0 && strcmp(resp->keyword, "ESEARCH") != 0))
 		return TRUE;
 	g_autoptr(GError) perr = NULL;
-	if (!slt_imapresp_parse_search(resp, s->tag, s->after, SEARCH_MAX, s->uids, &perr))
+	/* SEARCH_MAX holds for all responses together: a server could send
+	 * any number of them. */
+	if (s->uids->len >= SEARCH_MAX ||
+	    !slt_imapresp_parse_search(resp, s->tag, s->after, SEARCH_MAX - s->uids->len,
+				       s->uids, &perr))
 		return imap_fail(error, SLT_IMAP_ERROR_PROTOCOL, "search result from '%s': %s",
-				 imap->host, perr->message);
+				 imap->host, perr ? perr->message : "too many UIDs");
 	return TRUE;
 }
 

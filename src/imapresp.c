@@ -32,6 +32,8 @@ struct _SltImapReader {
 /* Bigger buffers than this are not kept between responses: one long
  * SEARCH line must not pin a megabyte for the connection's life. */
 #define KEEP_LINE_ALLOC 65536
+/* Up to this much of a literal is allocated when its size is announced. */
+#define LITERAL_PREALLOC (1u << 20)
 
 SltImapReader *
 slt_imapresp_reader_new(gsize max_line, gsize max_literal)
@@ -413,7 +415,10 @@ slt_imapresp_feed(SltImapReader *r, const char *data, gsize len,
 		/* Keep it only while the response's literals fit the cap;
 		 * otherwise count the bytes past (the response stays in sync). */
 		if (n <= r->max_literal && r->kept + n <= r->max_literal) {
-			r->lit_buf = g_byte_array_sized_new((guint)n);
+			/* Grow with the bytes that really come: an announced
+			 * "{4294967295}" must not allocate 4 GB up front (found
+			 * by fuzz-imapresp). */
+			r->lit_buf = g_byte_array_sized_new((guint)MIN(n, LITERAL_PREALLOC));
 			r->kept += n;
 		}
 		if (n == 0)
@@ -630,6 +635,7 @@ slt_imapresp_parse_search(const SltImapResp *resp, const char *tag,
 		return syntax(error, resp, "not a search result");
 	Cursor c;
 	cursor_init(&c, resp, resp->args);
+	guint start_len = out->len;
 
 	if (strcmp(resp->keyword, "SEARCH") == 0) {
 		guint count = 0;
@@ -681,7 +687,9 @@ slt_imapresp_parse_search(const SltImapResp *resp, const char *tag,
 		if (all) {
 			if (t != TOK_ATOM)
 				return syntax(error, resp, "bad ALL");
-			if (!slt_imapresp_parse_seqset(c.start, c.len, above, max_count, out, error))
+			/* The cap is for the whole response: "ALL" may repeat. */
+			guint left = max_count - (out->len - start_len);
+			if (!slt_imapresp_parse_seqset(c.start, c.len, above, left, out, error))
 				return FALSE;
 		} else if (!skip_value(&c, t)) {
 			return syntax(error, resp, "bad return data");

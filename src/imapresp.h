@@ -105,7 +105,8 @@ gboolean slt_imapresp_parse_seqset(const char *s, gsize len, guint32 above,
  * appended to out (guint32, all > above, unsorted). For ESEARCH, when tag
  * is not NULL a correlator naming another tag makes the response be
  * ignored (returns TRUE, appends nothing). Other return data (MIN, MAX, COUNT,
- * MODSEQ) is ignored. */
+ * MODSEQ) is ignored. At most max_count numbers are appended per call;
+ * more is an error. */
 gboolean slt_imapresp_parse_search(const SltImapResp *resp, const char *tag,
 				   guint32 above, guint max_count, GArray *out,
 				   GError **error);
