@@ -3,10 +3,15 @@
  * whole, byte by byte and in odd-sized pieces: every split must give the
  * same responses. RFCs: 3501, 7888 (LITERAL+), 4731 (ESEARCH). */
 #include <string.h>
+#include <sys/resource.h>
 
 #include <glib.h>
 
 #include "imapresp.h"
+
+/* The fuzz target's checks, to replay its seeds and every input that ever
+ * crashed it (tests/fuzz/corpus-imapresp/regress-*). */
+#include "../fuzz/fuzz-imapresp.c"
 
 /* One event of a feed: a response, or an error code. */
 typedef struct {
@@ -605,6 +610,77 @@ test_busy(void)
 	slt_imapresp_free(resp);
 }
 
+static void
+test_fuzz_corpus(void)
+{
+	const char *dir = SLT_SRCDIR "/tests/fuzz/corpus-imapresp";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDir) d = g_dir_open(dir, 0, &error);
+	g_assert_no_error(error);
+	guint n = 0, regress = 0;
+	for (const char *name; (name = g_dir_read_name(d)); ) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		g_autofree char *data = NULL;
+		gsize len;
+		g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+		LLVMFuzzerTestOneInput((const uint8_t *)data, len);
+		n++;
+		regress += g_str_has_prefix(name, "regress-");
+	}
+	g_assert_cmpuint(n, >=, 30);
+	g_assert_cmpuint(regress, >=, 1);
+}
+
+/* Found by fuzz-imapresp: "{4294967295}" with no cap on kept literals made
+ * the reader allocate 4 GB before a byte of it arrived. Memory must grow
+ * with the bytes that come. Checked in a subprocess under a 512 MB data
+ * limit (not under ASan, whose shadow memory would not fit). */
+static void
+test_huge_literal_announced(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	g_test_skip("RLIMIT_DATA and ASan do not mix");
+	return;
+#endif
+	if (g_test_subprocess()) {
+		struct rlimit rl = { 512u << 20, 512u << 20 };
+		g_assert_cmpint(setrlimit(RLIMIT_DATA, &rl), ==, 0);
+		g_autoptr(SltImapReader) r = slt_imapresp_reader_new(4096, G_MAXSIZE);
+		static const char d[] = "* 1 FETCH (UID 1 BODY[] {4294967295}\r\nonly a few bytes";
+		gsize used;
+		SltImapResp *resp;
+		g_autoptr(GError) error = NULL;
+		g_assert_true(slt_imapresp_feed(r, d, sizeof(d) - 1, &used, &resp, &error));
+		g_assert_cmpuint(used, ==, sizeof(d) - 1);
+		g_assert_null(resp);
+		g_assert_true(slt_imapresp_reader_busy(r));
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_passed();
+}
+
+static void
+test_esearch_repeated_all(void)
+{
+	/* The cap holds for the response, not for each ALL. */
+	GString *s = g_string_new("* ESEARCH (TAG \"s3\") UID");
+	for (int i = 0; i < 50; i++)
+		g_string_append(s, " ALL 1:100");
+	g_string_append(s, "\r\n");
+	g_autoptr(GArray) ev = feed_all_ways(s->str, 4096, 1024);
+	g_string_free(s, TRUE);
+	g_autoptr(GArray) u = g_array_new(FALSE, FALSE, sizeof(guint32));
+	g_autoptr(GError) error = NULL;
+	g_assert_false(slt_imapresp_parse_search(RESP(ev, 0), "s3", 0, 1000, u, &error));
+	g_assert_error(error, SLT_IMAPRESP_ERROR, SLT_IMAPRESP_ERROR_SYNTAX);
+	g_assert_cmpuint(u->len, <=, 1000);
+	g_clear_error(&error);
+	g_array_set_size(u, 0);
+	g_assert_true(slt_imapresp_parse_search(RESP(ev, 0), "s3", 0, 5000, u, &error));
+	g_assert_cmpuint(u->len, ==, 5000);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -622,5 +698,8 @@ main(int argc, char **argv)
 	g_test_add_func("/imapresp/skipped-literal", test_skipped_literal);
 	g_test_add_func("/imapresp/syntax-errors-recover", test_syntax_errors_recover);
 	g_test_add_func("/imapresp/busy", test_busy);
+	g_test_add_func("/imapresp/esearch-repeated-all", test_esearch_repeated_all);
+	g_test_add_func("/imapresp/huge-literal-announced", test_huge_literal_announced);
+	g_test_add_func("/imapresp/fuzz-corpus", test_fuzz_corpus);
 	return g_test_run();
 }
