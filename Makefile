@@ -18,7 +18,9 @@ DEB_BUILD := gcc make pkg-config libgmime-3.0-dev libcurl4-openssl-dev \
              libsqlite3-dev libglib2.0-dev libsystemd-dev libxml2-dev \
              libstemmer-dev libtemplate-glib-1.0-dev \
              libgirepository1.0-dev
-DEB_TEST  := dovecot-imapd python3-aiosmtpd openssl curl sqlite3 systemd \
+# ca-certificates: libcurl only recommends it and deps skips recommends; a
+# fresh minbase system then has no /etc/ssl/certs/ca-certificates.crt.
+DEB_TEST  := dovecot-imapd python3-aiosmtpd openssl ca-certificates curl sqlite3 systemd \
              python3 procps
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 
