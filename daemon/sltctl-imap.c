@@ -130,8 +130,9 @@ run_fetch(SltImap *imap, guint32 after, const char *dir, gsize max_size,
 int
 cmd_imap_probe(SltCtl *ctl, int argc, char **argv)
 {
-	const char *url = NULL, *user = NULL, *pass_file = NULL, *ca = NULL;
-	const char *mailbox = "INBOX";
+	/* GOption hands out new strings: ours to free. */
+	g_autofree char *url = NULL, *user = NULL, *pass_file = NULL, *ca = NULL;
+	g_autofree char *mailbox_opt = NULL;
 	gboolean plaintext = FALSE;
 	int timeout = 30;
 	gint64 max_size = 0;
@@ -141,13 +142,14 @@ cmd_imap_probe(SltCtl *ctl, int argc, char **argv)
 		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &pass_file, "file with the password", "FILE" },
 		{ "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca, "CA certificate to trust", "FILE" },
 		{ "plaintext", 0, 0, G_OPTION_ARG_NONE, &plaintext, "imap:// without STARTTLS (loopback tests)", NULL },
-		{ "mailbox", 0, 0, G_OPTION_ARG_STRING, &mailbox, "mailbox for select (INBOX)", "NAME" },
+		{ "mailbox", 0, 0, G_OPTION_ARG_STRING, &mailbox_opt, "mailbox for select (INBOX)", "NAME" },
 		{ "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "seconds per server answer (30)", "S" },
 		{ "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size, "skip messages above this size (0: no cap)", "BYTES" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	if (!sltctl_parse(ctl, "imap-probe", entries, &argc, &argv))
 		return 2;
+	const char *mailbox = mailbox_opt ? mailbox_opt : "INBOX";
 	if (!url || !user || !pass_file)
 		return sltctl_fail("imap-probe: --url, --user and --password-file are required");
 
