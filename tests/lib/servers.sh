@@ -12,7 +12,9 @@
 # Set on sourcing: SLT_SRCDIR (repo root), SLT_TESTLIB (this dir), SLT_BUILD
 #   (absolute build dir: build/ or build-san/, from the environment),
 #   SLTD=$SLT_BUILD/sltd, SLTCTL=$SLT_BUILD/sltctl, SLT_CORPUS (tests/corpus/messages),
-#   SLT_PY=/usr/bin/python3.
+#   SLT_PY=/usr/bin/python3. SANITIZE=1 comes from tests/run.sh under
+#   `make check SANITIZE=1`: allocations are ~10x slower then, so a test that
+#   pushes thousands of messages through sltd should use fewer.
 #
 # slt_tmpdir
 #   Creates the test's temp dir once (mode 0755, so Dovecot's unprivileged
@@ -31,7 +33,7 @@
 # slt_kill NAME [SIGNAL=TERM]
 #   Sends SIGNAL to the spawned NAME (no wait; pair with slt_wait).
 # slt_wait_until SECONDS CMD [ARGS...]
-#   Polls CMD every 20 ms until it succeeds (0) or SECONDS pass (1).
+#   Polls CMD every 20 ms until it succeeds (0) or SECONDS (an integer) pass (1).
 # slt_free_ports N
 #   Prints N free TCP ports on 127.0.0.1, one per line.
 # slt_cert
@@ -39,18 +41,22 @@
 #   IP:127.0.0.1); sets SLT_CA (cert, also the CA to trust) and SLT_KEY.
 #
 # dovecot_start
-#   Starts a new, empty, private Dovecot 2.3 (no /etc/dovecot, own base_dir, state_dir and
-#   log, mail_fsync=never) with plain IMAP and IMAPS (implicit TLS, SLT_CA) on
-#   free ports, waits for the greeting (~0.1 s). One user, passwd-file auth,
-#   PLAIN and LOGIN. Mailboxes INBOX and Processed (plus names in
-#   $DOVECOT_MAILBOXES, space-separated) are auto-created. Storage sdbox, or
-#   maildir with DOVECOT_STORAGE=maildir. As root, mail is stored as nobody;
-#   as another user, as that user. Exports IMAP_HOST=127.0.0.1, IMAP_PORT,
-#   IMAPS_PORT, IMAP_URL (imap://127.0.0.1:PORT), IMAPS_URL, IMAP_USER,
-#   IMAP_PASS (random unless DOVECOT_PASS is set), IMAP_PASS_FILE (the
-#   password without newline, mode 0600), SLT_CA, DOVECOT_DIR, DOVECOT_CONF,
-#   DOVECOT_LOG, DOVECOT_MAIL (the storage directory). Login failures are not
-#   delayed (auth_failure_delay=0) and up to 100 connections per user+IP.
+#   Starts a new, empty, private Dovecot 2.3 (no /etc/dovecot; own base_dir,
+#   state_dir and log; mail_fsync=never) with plain IMAP (STARTTLS offered)
+#   and IMAPS (implicit TLS) with SLT_CA's certificate on free ports, and
+#   waits for the greeting (~0.1 s). One user (DOVECOT_USER, default test),
+#   passwd-file auth, PLAIN and LOGIN. Mailboxes INBOX and Processed (plus
+#   the names in DOVECOT_MAILBOXES, space-separated) are auto-created.
+#   Storage sdbox, or maildir with DOVECOT_STORAGE=maildir. As root, mail is
+#   stored as nobody; as another user, as that user. Exports IMAP_HOST
+#   (127.0.0.1), IMAP_PORT, IMAPS_PORT, IMAP_URL (imap://127.0.0.1:PORT),
+#   IMAPS_URL, IMAP_USER, IMAP_PASS (random alphanumeric unless DOVECOT_PASS
+#   is set), IMAP_PASS_FILE (the password, no newline, mode 0600), SLT_CA,
+#   DOVECOT_PID, DOVECOT_DIR, DOVECOT_CONF, DOVECOT_LOG, DOVECOT_MAIL (the
+#   storage directory). Unlike a stock Dovecot, a failed login is answered
+#   after ~0.5 s and costs the next logins nothing (no anvil auth penalty,
+#   which would delay every later login from 127.0.0.1 by 2-15 s); up to 100
+#   connections per user+IP.
 # dovecot_stop
 #   SIGTERM, waits until every Dovecot process is gone (about 1.1 s).
 # dovecot_kill
@@ -79,12 +85,16 @@
 #   (all through tests/lib/imap-tool.py over plain IMAP as IMAP_USER)
 #
 # smtp_start [--require-auth] [--require-tls] [--no-tls] [--auth-without-tls]
-#   Starts tests/lib/smtp-sink.py (aiosmtpd) with an empty store on a free port and waits until it
-#   listens (~0.2 s). STARTTLS with SLT_CA's certificate (unless --no-tls);
-#   AUTH PLAIN and LOGIN as SMTP_USER, offered only after STARTTLS (unless
-#   --auth-without-tls). Exports SMTP_PORT, SMTP_URL (smtp://127.0.0.1:PORT),
-#   SMTP_USER, SMTP_PASS, SMTP_PASS_FILE (mode 0600), SMTP_DIR; see the top of
+#   Starts tests/lib/smtp-sink.py (aiosmtpd) with an empty store on a free
+#   port and waits until it listens (~0.2 s). STARTTLS with SLT_CA's
+#   certificate (unless --no-tls); AUTH PLAIN and LOGIN as SMTP_USER
+#   (SMTP_SINK_USER, default sender; password SMTP_SINK_PASS, default
+#   random), offered only after STARTTLS (unless --auth-without-tls).
+#   Exports SMTP_PID, SMTP_PORT, SMTP_URL (smtp://127.0.0.1:PORT), SMTP_USER,
+#   SMTP_PASS, SMTP_PASS_FILE (mode 0600), SMTP_DIR; see the top of
 #   smtp-sink.py for the files under SMTP_DIR (messages.jsonl, events.jsonl).
+#   Note: curl/libcurl report a refused end of DATA (e.g. 554) as
+#   CURLE_WEIRD_SERVER_REPLY (8), a refused MAIL/RCPT as CURLE_SEND_ERROR (55).
 # smtp_stop / smtp_kill
 #   SIGTERM / SIGKILL the sink and wait until it is gone.
 # smtp_restart
