@@ -112,10 +112,13 @@ fi
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/slt-run.XXXXXX") || exit 1
 chmod 0755 "$RUN"
 cleanup() {
-	local pids
-	pids=$(jobs -p)
-	# timeout(1) passes the TERM on to the test, whose trap stops its servers.
-	[ -n "$pids" ] && kill -TERM $pids 2>/dev/null && wait
+	local f
+	# timeout(1) passes the TERM on to the test, whose trap stops its
+	# servers; then wait for the runners to record what happened.
+	for f in "$RUN"/*.tpid; do
+		[ -e "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null
+	done
+	wait
 	reap "$RUN" >/dev/null
 	if [ "$keep" = 1 ]; then echo "# kept $RUN" >&2; else rm -rf "$RUN"; fi
 }
@@ -153,8 +156,12 @@ run_one() {
 	esac
 	t0=$(date +%s.%N)
 	SLT_TMPBASE=$base timeout -k 10 "${timeout_of[$n]}" "${cmd[@]}" \
-		</dev/null >"$RUN/$n.out" 2>&1
+		</dev/null >"$RUN/$n.out" 2>&1 &
+	# timeout(1) runs in its own process group: cleanup signals it by pid.
+	echo "$!" >"$RUN/$n.tpid"
+	wait "$!"
 	rc=$?
+	rm -f "$RUN/$n.tpid"
 	t1=$(date +%s.%N)
 	left=$(reap "$base")
 	echo "$rc $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') $left" >"$RUN/$n.rc"
