@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <gio/gio.h>
 
@@ -113,9 +114,11 @@ run_fetch(SltImap *imap, guint32 after, const char *dir, gsize max_size,
 	gboolean ok = slt_imap_fetch(imap, (const guint32 *)uids->data, uids->len, max_size,
 				     on_message, &st, &error);
 	gint64 t2 = g_get_monotonic_time();
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
 	printf("fetched %u messages, %" G_GUINT64_FORMAT " bytes, %u too big; "
-	       "search %.3f s, fetch %.3f s\n", st.count, st.bytes, st.too_big,
-	       (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+	       "search %.3f s, fetch %.3f s, peak rss %ld KB\n", st.count, st.bytes,
+	       st.too_big, (t1 - t0) / 1e6, (t2 - t1) / 1e6, ru.ru_maxrss);
 	fflush(stdout);
 	if (!ok) {
 		if (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_CANCELLED) {

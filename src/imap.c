@@ -752,9 +752,20 @@ slt_imap_search_after(SltImap *imap, guint32 after_uid, GError **error)
 
 /* ---- FETCH -------------------------------------------------------------------- */
 
+/* How a fetch runs. Per batch of UIDs: "UID FETCH set (UID FLAGS
+ * RFC822.SIZE)" (when there is a size cap), then "UID FETCH set' (UID FLAGS
+ * RFC822.SIZE BODY.PEEK[])" for those within the cap. The next batch's
+ * sizes are asked while a body batch streams, but only ONE body command is
+ * ever outstanding: Dovecot runs pipelined commands in parallel when its
+ * output blocks (RFC 3501 5.5 allows it) and interleaves their responses,
+ * and with one body command the bodies still come in UID order, so each
+ * can be handed over at once and dropped (one message in memory, not a
+ * batch). Every FETCH response is routed by its UID and content, every
+ * tagged reply matched against all outstanding commands. */
+
 typedef enum {
-	ENTRY_WANTED,    /* not yet known to exist */
-	ENTRY_BODY,      /* size known and within the cap: body asked */
+	ENTRY_WANTED,    /* size not known yet (or the message is gone) */
+	ENTRY_BODY,      /* within the cap: body to be fetched */
 	ENTRY_TOO_BIG,   /* above the cap: reported without a body */
 	ENTRY_DONE,      /* reported to the caller */
 } EntryState;
@@ -766,10 +777,6 @@ typedef struct {
 	char *flags;
 } Entry;
 
-typedef struct {
-	guint start, len;   /* slice of FetchCtx.entries */
-} Batch;
-
 typedef enum { PEND_SIZE, PEND_BODY } PendKind;
 
 typedef struct {
@@ -780,26 +787,41 @@ typedef struct {
 
 typedef struct {
 	SltImap *imap;
-	Entry *entries;
+	Entry *entries;            /* ascending UIDs */
 	guint n_entries;
-	Batch *batches;
-	guint n_batches;
-	gsize max_size;
+	guint n_batches;           /* batch b: entries [b*FETCH_BATCH, ...) */
 	gboolean two_phase;        /* sizes first (max_size > 0) */
+	gsize max_size;
+	guint sizes_sent, sizes_done;  /* batches whose SIZE was sent / answered */
+	gboolean *size_ok;         /* per batch: SIZE answered */
+	guint next_body;           /* the next batch to fetch bodies for */
+	gboolean body_busy;        /* a BODY command is outstanding */
+	guint cur_batch;           /* the batch of that command */
+	guint next_report;         /* first entry of cur_batch not yet handled */
 	SltImapMessageFunc fn;
 	gpointer user_data;
 	GError *stop;              /* fn's error: read to the end, report nothing more */
+	GError *failed;            /* a tagged NO/BAD: send nothing more, then fail */
 	guint32 last_uid;          /* last one reported, for the order check */
-	guint cur_batch;           /* the batch whose bodies are being read */
-	guint next_report;         /* first entry of cur_batch not yet reported */
-	GQueue pending;            /* of Pending*, in the order sent */
+	GPtrArray *pending;        /* of Pending*, outstanding commands */
 } FetchCtx;
 
-static Entry *
-find_entry(FetchCtx *f, guint b, guint32 uid)
+static guint
+batch_start(guint b)
 {
-	Batch *bt = &f->batches[b];
-	guint lo = bt->start, hi = bt->start + bt->len;
+	return b * FETCH_BATCH;
+}
+
+static guint
+batch_end(const FetchCtx *f, guint b)
+{
+	return MIN((b + 1) * FETCH_BATCH, f->n_entries);
+}
+
+static Entry *
+find_entry(FetchCtx *f, guint32 uid)
+{
+	guint lo = 0, hi = f->n_entries;
 	while (lo < hi) {
 		guint mid = lo + (hi - lo) / 2;
 		if (f->entries[mid].uid == uid)
@@ -812,13 +834,13 @@ find_entry(FetchCtx *f, guint b, guint32 uid)
 	return NULL;
 }
 
-/* A compact UID set for a batch ("1:250" or "3,5:9"), entries in state. */
+/* A compact UID set ("1:250" or "3,5:9") of batch b's entries (only those
+ * in state ENTRY_BODY when only_body), or NULL when there are none. */
 static char *
 batch_set(FetchCtx *f, guint b, gboolean only_body)
 {
-	Batch *bt = &f->batches[b];
 	GString *s = g_string_new(NULL);
-	guint i = bt->start, end = bt->start + bt->len;
+	guint i = batch_start(b), end = batch_end(f, b);
 	while (i < end) {
 		if (only_body && f->entries[i].state != ENTRY_BODY) {
 			i++;
@@ -843,34 +865,37 @@ batch_set(FetchCtx *f, guint b, gboolean only_body)
 	return g_string_free(s, FALSE);
 }
 
+/* Send one FETCH; FALSE (with error) only when sending failed. *sent
+ * tells whether there was anything to ask. */
 static gboolean
-fetch_send(FetchCtx *f, PendKind kind, guint b, GError **error)
+fetch_send(FetchCtx *f, PendKind kind, guint b, gboolean *sent, GError **error)
 {
-	g_autofree char *set = batch_set(f, b, kind == PEND_BODY && f->two_phase);
-	/* A batch with nothing to download still gets its place in the
-	 * queue (without a tag), so that its too-big messages are reported
-	 * after those of the batches before it. */
-	char *tag = !set ? NULL : kind == PEND_SIZE ?
+	*sent = FALSE;
+	g_autofree char *set = batch_set(f, b, kind == PEND_BODY);
+	if (!set)
+		return TRUE;
+	char *tag = kind == PEND_SIZE ?
 		cmd_send(f->imap, error, "UID FETCH %s (UID FLAGS RFC822.SIZE)", set) :
 		cmd_send(f->imap, error, "UID FETCH %s (UID FLAGS RFC822.SIZE BODY.PEEK[])", set);
-	if (set && !tag)
+	if (!tag)
 		return FALSE;
 	Pending *p = g_new0(Pending, 1);
 	p->kind = kind;
 	p->batch = b;
 	p->tag = tag;
-	g_queue_push_tail(&f->pending, p);
+	g_ptr_array_add(f->pending, p);
+	*sent = TRUE;
 	return TRUE;
 }
 
-/* Report one message to the caller (unless it already failed). */
+/* Hand one message to the caller (unless it already failed). */
 static gboolean
 report(FetchCtx *f, Entry *e, GBytes *raw, const char *flags, guint64 size, GError **error)
 {
 	e->state = ENTRY_DONE;
-	if (f->stop)
+	if (f->stop || f->failed)
 		return TRUE;
-	if (e->uid <= f->last_uid && f->last_uid != 0)
+	if (f->last_uid != 0 && e->uid <= f->last_uid)
 		return imap_break(f->imap, error, SLT_IMAP_ERROR_PROTOCOL,
 				  "'%s' returned UID %u after UID %u", f->imap->host,
 				  e->uid, f->last_uid);
@@ -881,12 +906,13 @@ report(FetchCtx *f, Entry *e, GBytes *raw, const char *flags, guint64 size, GErr
 	return TRUE;
 }
 
-/* Report the too-big messages of the current batch below uid (all: G_MAXUINT32). */
+/* Report the too-big messages of the current batch below uid (all:
+ * G_MAXUINT32); messages that never got a size are gone: skipped. */
 static gboolean
 report_too_big_before(FetchCtx *f, guint32 uid, GError **error)
 {
-	Batch *bt = &f->batches[f->cur_batch];
-	for (; f->next_report < bt->start + bt->len; f->next_report++) {
+	guint end = batch_end(f, f->cur_batch);
+	for (; f->next_report < end; f->next_report++) {
 		Entry *e = &f->entries[f->next_report];
 		if (e->uid >= uid)
 			break;
@@ -897,31 +923,9 @@ report_too_big_before(FetchCtx *f, guint32 uid, GError **error)
 }
 
 static gboolean
-size_untagged(SltImap *imap, const SltImapResp *resp, gpointer data, GError **error)
+fetch_untagged(FetchCtx *f, const SltImapResp *resp, GError **error)
 {
-	(void)imap; (void)error;
-	FetchCtx *f = data;
-	Pending *p = g_queue_peek_head(&f->pending);
-	if (!resp->has_number || strcmp(resp->keyword, "FETCH") != 0)
-		return TRUE;
-	SltImapFetch ft;
-	if (!slt_imapresp_parse_fetch(resp, &ft, NULL))
-		return TRUE; /* not ours to judge; the body phase will notice */
-	Entry *e = ft.has_uid && ft.has_size ? find_entry(f, p->batch, ft.uid) : NULL;
-	if (e && e->state == ENTRY_WANTED) {
-		e->size = ft.size;
-		e->state = ft.size > f->max_size ? ENTRY_TOO_BIG : ENTRY_BODY;
-		g_free(e->flags);
-		e->flags = g_steal_pointer(&ft.flags);
-	}
-	slt_imapresp_fetch_clear(&ft);
-	return TRUE;
-}
-
-static gboolean
-body_untagged(SltImap *imap, const SltImapResp *resp, gpointer data, GError **error)
-{
-	FetchCtx *f = data;
+	SltImap *imap = f->imap;
 	if (!resp->has_number || strcmp(resp->keyword, "FETCH") != 0)
 		return TRUE;
 	g_autoptr(GError) perr = NULL;
@@ -929,17 +933,121 @@ body_untagged(SltImap *imap, const SltImapResp *resp, gpointer data, GError **er
 	if (!slt_imapresp_parse_fetch(resp, &ft, &perr))
 		return imap_break(imap, error, SLT_IMAP_ERROR_PROTOCOL, "FETCH from '%s': %s",
 				  imap->host, perr->message);
-	/* A FETCH without a body is someone else's flag change. */
-	Entry *e = ft.has_body && ft.has_uid ? find_entry(f, f->cur_batch, ft.uid) : NULL;
+	Entry *e = ft.has_uid ? find_entry(f, ft.uid) : NULL;
 	gboolean ok = TRUE;
-	if (e && e->state != ENTRY_DONE) {
-		guint64 size = ft.has_size ? ft.size : ft.body_size;
-		const char *flags = ft.has_flags ? ft.flags : e->flags;
-		ok = report_too_big_before(f, e->uid, error) &&
-		     report(f, e, ft.body, flags, size, error);
+	if (!e) {
+		/* someone else's flag change, or not one of ours */
+	} else if (ft.has_body) {
+		guint idx = (guint)(e - f->entries);
+		if (!f->body_busy || idx < batch_start(f->cur_batch) ||
+		    idx >= batch_end(f, f->cur_batch) || e->state != ENTRY_BODY) {
+			ok = imap_break(imap, error, SLT_IMAP_ERROR_PROTOCOL,
+					"'%s' sent the body of UID %u unasked", imap->host, ft.uid);
+		} else {
+			guint64 size = ft.has_size ? ft.size : ft.body_size;
+			const char *flags = ft.has_flags ? ft.flags : e->flags;
+			/* body == NULL: larger than announced (skipped by the
+			 * reader) or NIL; either way not downloaded. */
+			ok = report_too_big_before(f, e->uid, error) &&
+			     report(f, e, ft.body, flags, size, error);
+		}
+	} else if (ft.has_size && e->state == ENTRY_WANTED) {
+		e->size = ft.size;
+		e->state = ft.size > f->max_size ? ENTRY_TOO_BIG : ENTRY_BODY;
+		g_free(e->flags);
+		e->flags = g_steal_pointer(&ft.flags);
 	}
 	slt_imapresp_fetch_clear(&ft);
 	return ok;
+}
+
+/* Start the next body batch (and ask the sizes of the one after) when
+ * nothing streams and its sizes are known. A batch without anything to
+ * download is finished on the spot: the batches before it are done. */
+static gboolean
+fetch_schedule(FetchCtx *f, GError **error)
+{
+	while (!f->body_busy && !f->stop && !f->failed && f->next_body < f->n_batches &&
+	       f->size_ok[f->next_body]) {
+		guint b = f->next_body++;
+		gboolean sent;
+		if (f->two_phase && f->sizes_sent < f->n_batches && f->sizes_sent <= b + 1) {
+			if (!fetch_send(f, PEND_SIZE, f->sizes_sent, &sent, error))
+				return FALSE;
+			f->sizes_sent++;
+		}
+		f->cur_batch = b;
+		f->next_report = batch_start(b);
+		if (!fetch_send(f, PEND_BODY, b, &sent, error))
+			return FALSE;
+		if (sent)
+			f->body_busy = TRUE;
+		else if (!report_too_big_before(f, G_MAXUINT32, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+fetch_tagged(FetchCtx *f, const SltImapResp *resp, GError **error)
+{
+	Pending *p = NULL;
+	guint i;
+	for (i = 0; i < f->pending->len; i++) {
+		p = f->pending->pdata[i];
+		if (strcmp(p->tag, resp->tag) == 0)
+			break;
+	}
+	if (i == f->pending->len) {
+		g_autofree char *t = server_text(resp->tag);
+		return imap_break(f->imap, error, SLT_IMAP_ERROR_PROTOCOL,
+				  "'%s' answered tag '%s' that no FETCH had", f->imap->host, t);
+	}
+	if (resp->status != SLT_IMAP_STATUS_OK && !f->failed) {
+		g_autofree char *t = server_text(resp->text);
+		imap_fail(&f->failed, resp->status == SLT_IMAP_STATUS_NO ?
+			  SLT_IMAP_ERROR_NO : SLT_IMAP_ERROR_BAD,
+			  "UID FETCH refused by '%s': %s", f->imap->host, t);
+	}
+	gboolean ok = TRUE;
+	if (p->kind == PEND_SIZE) {
+		f->size_ok[p->batch] = TRUE;
+	} else {
+		ok = report_too_big_before(f, G_MAXUINT32, error);
+		f->body_busy = FALSE;
+	}
+	g_ptr_array_remove_index(f->pending, i);
+	return ok && fetch_schedule(f, error);
+}
+
+static gboolean
+fetch_run(FetchCtx *f, GError **error)
+{
+	SltImap *imap = f->imap;
+	if (f->two_phase) {
+		gboolean sent;
+		if (!fetch_send(f, PEND_SIZE, 0, &sent, error))
+			return FALSE;
+		f->sizes_sent = 1;
+	} else if (!fetch_schedule(f, error)) {
+		return FALSE;
+	}
+	while (f->pending->len > 0) {
+		g_autoptr(SltImapResp) resp = read_response(imap, error);
+		if (!resp)
+			return FALSE;
+		if (resp->kind == SLT_IMAPRESP_UNTAGGED) {
+			note_untagged(imap, resp);
+			if (!fetch_untagged(f, resp, error))
+				return FALSE;
+		} else if (resp->kind == SLT_IMAPRESP_CONTINUE) {
+			return imap_break(imap, error, SLT_IMAP_ERROR_PROTOCOL,
+					  "unexpected continuation from '%s' during FETCH", imap->host);
+		} else if (!fetch_tagged(f, resp, error)) {
+			return FALSE;
+		}
+	}
+	return TRUE;
 }
 
 static void
@@ -948,50 +1056,6 @@ pending_free(gpointer p)
 	Pending *pd = p;
 	g_free(pd->tag);
 	g_free(pd);
-}
-
-static gboolean
-fetch_run(FetchCtx *f, GError **error)
-{
-	SltImap *imap = f->imap;
-	/* Keep the next command queued at the server while one streams:
-	 * after SIZE(b) completes, send SIZE(b+1), then BODY(b). */
-	if (f->two_phase) {
-		if (!fetch_send(f, PEND_SIZE, 0, error))
-			return FALSE;
-	} else {
-		for (guint b = 0; b < MIN(2u, f->n_batches); b++)
-			if (!fetch_send(f, PEND_BODY, b, error))
-				return FALSE;
-	}
-	while (!g_queue_is_empty(&f->pending)) {
-		Pending *p = g_queue_peek_head(&f->pending);
-		if (p->kind == PEND_SIZE) {
-			if (!cmd_wait(imap, p->tag, "UID FETCH (sizes)", size_untagged, f, error))
-				return FALSE;
-			guint b = p->batch;
-			pending_free(g_queue_pop_head(&f->pending));
-			if (!f->stop) {
-				if (b + 1 < f->n_batches && !fetch_send(f, PEND_SIZE, b + 1, error))
-					return FALSE;
-				if (!fetch_send(f, PEND_BODY, b, error))
-					return FALSE;
-			}
-		} else {
-			f->cur_batch = p->batch;
-			f->next_report = f->batches[p->batch].start;
-			if (p->tag && !cmd_wait(imap, p->tag, "UID FETCH", body_untagged, f, error))
-				return FALSE;
-			if (!report_too_big_before(f, G_MAXUINT32, error))
-				return FALSE;
-			guint b = p->batch;
-			pending_free(g_queue_pop_head(&f->pending));
-			if (!f->two_phase && !f->stop && b + 2 < f->n_batches &&
-			    !fetch_send(f, PEND_BODY, b + 2, error))
-				return FALSE;
-		}
-	}
-	return TRUE;
 }
 
 gboolean
@@ -1025,12 +1089,10 @@ slt_imap_fetch(SltImap *imap, const guint32 *uids, guint n_uids, gsize max_size,
 		f.entries[i].state = f.two_phase ? ENTRY_WANTED : ENTRY_BODY;
 	}
 	f.n_batches = (f.n_entries + FETCH_BATCH - 1) / FETCH_BATCH;
-	f.batches = g_new0(Batch, f.n_batches);
-	for (guint b = 0; b < f.n_batches; b++) {
-		f.batches[b].start = b * FETCH_BATCH;
-		f.batches[b].len = MIN(FETCH_BATCH, f.n_entries - b * FETCH_BATCH);
-	}
-	g_queue_init(&f.pending);
+	f.size_ok = g_new0(gboolean, f.n_batches);
+	for (guint b = 0; b < f.n_batches && !f.two_phase; b++)
+		f.size_ok[b] = TRUE;
+	f.pending = g_ptr_array_new_with_free_func(pending_free);
 
 	/* A body larger than announced is skipped by count, not held. */
 	slt_imapresp_reader_set_max_literal(imap->reader,
@@ -1038,16 +1100,20 @@ slt_imap_fetch(SltImap *imap, const guint32 *uids, guint n_uids, gsize max_size,
 	gboolean ok = fetch_run(&f, error);
 	slt_imapresp_reader_set_max_literal(imap->reader, IMAP_MAX_LITERAL);
 
-	if (ok && f.stop) {
+	if (ok && f.failed) {
+		g_propagate_error(error, g_steal_pointer(&f.failed));
+		ok = FALSE;
+	} else if (ok && f.stop) {
 		g_propagate_error(error, g_steal_pointer(&f.stop));
 		ok = FALSE;
 	}
 	g_clear_error(&f.stop);
-	g_queue_clear_full(&f.pending, pending_free);
+	g_clear_error(&f.failed);
+	g_ptr_array_unref(f.pending);
 	for (guint i = 0; i < f.n_entries; i++)
 		g_free(f.entries[i].flags);
 	g_free(f.entries);
-	g_free(f.batches);
+	g_free(f.size_ok);
 	return ok;
 }
 
