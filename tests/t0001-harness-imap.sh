@@ -40,11 +40,25 @@ for storage in sdbox maildir; do
 
 	dovecot_kill || bail_out "dovecot_kill failed"
 	nok "$storage: IMAP port closed after dovecot_kill" \
-		bash -c "exec 3<>/dev/tcp/127.0.0.1/$IMAP_PORT" 
+		bash -c "exec 3<>/dev/tcp/127.0.0.1/$IMAP_PORT"
 done
 
 # The last instance (maildir) is dead; a fresh sdbox one for the rest.
-dovecot_start || bail_out "dovecot_start failed"
+DOVECOT_MAILBOXES="Sent Failed" dovecot_start || bail_out "dovecot_start failed"
+is "$(imap_list | sort | xargs)" "Failed INBOX Processed Sent" "DOVECOT_MAILBOXES adds auto-created mailboxes"
+is "$(imap_status INBOX messages)" 0 "dovecot_start gives an empty INBOX"
+
+# State helpers used by later tests.
+imap_load INBOX "${files[@]:0:3}" >/dev/null
+ok "imap_move" imap_move INBOX 2 Sent
+is "$(imap_uids INBOX | xargs)/$(imap_uids Sent | xargs)" "1 3/1" "moved UID 2 to Sent as UID 1"
+ok "imap_expunge" imap_expunge INBOX 3
+is "$(imap_uids INBOX | xargs)" 1 "UID 3 is gone"
+nok "imap_fetch of a missing UID fails" imap_fetch INBOX 3
+validity=$(imap_status Failed uidvalidity)
+imap_delete Failed && imap_create Failed
+isnt "$(imap_status Failed uidvalidity)" "$validity" "delete + create gives a new UIDVALIDITY"
+is "$(dovecot_adm mailbox status -u "$IMAP_USER" messages INBOX)" "INBOX messages=1" "dovecot_adm reaches this instance"
 
 # --flags applies per message, until the next --flags.
 uids=$(imap_load Processed --flags='\Seen $Processed' "${files[0]}" --flags= "${files[1]}")
