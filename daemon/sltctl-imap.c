@@ -56,6 +56,8 @@ parse_u32(const char *s, guint32 *v)
 }
 
 typedef struct {
+	SltImap *imap;
+	gboolean reenter;    /* try a NOOP from the callback (must be refused) */
 	const char *dir;     /* NULL: do not write */
 	gboolean print;      /* a line per message */
 	guint stop_after;    /* 0: never */
@@ -73,6 +75,17 @@ on_message(const SltImapMessage *msg, gpointer user_data, GError **error)
 		return FALSE;
 	}
 	st->count++;
+	if (st->reenter) {
+		g_autoptr(GError) e = NULL;
+		if (slt_imap_noop(st->imap, NULL, &e) || e->domain != SLT_IMAP_ERROR ||
+		    e->code != SLT_IMAP_ERROR_CONFIG) {
+			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+				    "NOOP from the callback was not refused");
+			return FALSE;
+		}
+		if (st->count == 1)
+			printf("reentry refused: %s\n", e->message);
+	}
 	if (!msg->raw) {
 		st->too_big++;
 		if (st->print)
@@ -94,7 +107,7 @@ on_message(const SltImapMessage *msg, gpointer user_data, GError **error)
 
 static int
 run_fetch(SltImap *imap, guint32 after, const char *dir, gsize max_size,
-	  guint stop_after)
+	  guint stop_after, gboolean reenter)
 {
 	g_autoptr(GError) error = NULL;
 	gint64 t0 = g_get_monotonic_time();
@@ -103,6 +116,8 @@ run_fetch(SltImap *imap, guint32 after, const char *dir, gsize max_size,
 		return probe_fail(error);
 	gint64 t1 = g_get_monotonic_time();
 	FetchState st = { 0 };
+	st.imap = imap;
+	st.reenter = reenter;
 	st.stop_after = stop_after;
 	if (strcmp(dir, "-") != 0) {
 		if (g_mkdir_with_parents(dir, 0755) != 0)
@@ -201,25 +216,39 @@ cmd_imap_probe(SltCtl *ctl, int argc, char **argv)
 				printf(" %u", g_array_index(uids, guint32, k));
 			printf("\n");
 		} else if (strcmp(a, "fetch") == 0 && more2 && parse_u32(argv[i + 1], &n)) {
-			rc = run_fetch(imap, n, argv[i + 2], (gsize)MAX(max_size, 0), 0);
+			rc = run_fetch(imap, n, argv[i + 2], (gsize)MAX(max_size, 0), 0, FALSE);
 			i += 2;
+		} else if (strcmp(a, "fetch-reenter") == 0 && more1 && parse_u32(argv[i + 1], &n)) {
+			rc = run_fetch(imap, n, "-", (gsize)MAX(max_size, 0), 0, TRUE);
+			i++;
 		} else if (strcmp(a, "fetch-stop") == 0 && more2 && parse_u32(argv[i + 1], &n)) {
 			guint32 stop;
-			if (!parse_u32(argv[i + 2], &stop))
-				return sltctl_fail("imap-probe: bad count '%s'", argv[i + 2]);
-			rc = run_fetch(imap, n, "-", (gsize)MAX(max_size, 0), stop);
+			if (!parse_u32(argv[i + 2], &stop)) {
+				rc = sltctl_fail("imap-probe: bad count '%s'", argv[i + 2]);
+				break;
+			}
+			rc = run_fetch(imap, n, "-", (gsize)MAX(max_size, 0), stop, FALSE);
 			i += 2;
-		} else if (strcmp(a, "store") == 0 && more2 && parse_u32(argv[i + 1], &n)) {
-			if (!slt_imap_add_keyword(imap, n, argv[i + 2], &error))
+		} else if ((strcmp(a, "store") == 0 || strcmp(a, "move") == 0) && more2) {
+			/* UID or UID,UID,...: one call for all of them. */
+			g_autoptr(GArray) list = g_array_new(FALSE, FALSE, sizeof(guint32));
+			g_auto(GStrv) parts = g_strsplit(argv[i + 1], ",", -1);
+			for (char **p = parts; *p && rc == 0; p++) {
+				if (!parse_u32(*p, &n))
+					rc = sltctl_fail("imap-probe: bad UID '%s'", *p);
+				g_array_append_val(list, n);
+			}
+			if (rc != 0)
+				break;
+			gboolean ok = a[0] == 's' ?
+				slt_imap_add_keyword_uids(imap, (guint32 *)list->data, list->len,
+							  argv[i + 2], &error) :
+				slt_imap_move_uids(imap, (guint32 *)list->data, list->len,
+						   argv[i + 2], &error);
+			if (!ok)
 				rc = probe_fail(error);
 			else
-				printf("store %u %s ok\n", n, argv[i + 2]);
-			i += 2;
-		} else if (strcmp(a, "move") == 0 && more2 && parse_u32(argv[i + 1], &n)) {
-			if (!slt_imap_move(imap, n, argv[i + 2], &error))
-				rc = probe_fail(error);
-			else
-				printf("move %u %s ok\n", n, argv[i + 2]);
+				printf("%s %s %s ok\n", a, argv[i + 1], argv[i + 2]);
 			i += 2;
 		} else if (strcmp(a, "noop") == 0) {
 			gboolean new_mail;
@@ -258,8 +287,9 @@ cmd_imap_probe(SltCtl *ctl, int argc, char **argv)
 				printf("idle timeout after %" G_GINT64_FORMAT " ms\n", ms);
 		} else {
 			rc = sltctl_fail("imap-probe: bad action '%s' (caps, select, search AFTER, "
-					 "fetch AFTER DIR|-, fetch-stop AFTER N, store UID KW, "
-					 "move UID MAILBOX, noop, idle SECONDS, sleep MS)", a);
+					 "fetch AFTER DIR|-, fetch-stop AFTER N, fetch-reenter AFTER, "
+					 "store UID[,UID...] KW, move UID[,UID...] MAILBOX, noop, "
+					 "idle SECONDS, sleep MS)", a);
 			rc = 2;
 		}
 		fflush(stdout);

@@ -32,6 +32,9 @@ G_DEFINE_QUARK(slt-imap-error-quark, slt_imap_error)
  * at a time, so this trades round trips against how much is fetched in
  * vain when the caller stops. */
 #define FETCH_BATCH      250
+/* UIDs per STORE or MOVE command: keeps the command line well under
+ * Dovecot's 64 KB limit even for scattered UIDs. */
+#define UIDS_PER_COMMAND 1000
 /* A search for "n:*" cannot return more UIDs than this many. */
 #define SEARCH_MAX       5000000u
 
@@ -49,6 +52,7 @@ struct _SltImap {
 	guint32 exists;
 	gboolean new_mail;      /* EXISTS grew since the caller last looked */
 	char *idle_tag;         /* while in IDLE */
+	gboolean in_fetch;      /* inside slt_imap_fetch (its callback may not send) */
 	gboolean broken;        /* out of sync or closed: every call fails */
 	char *bye;              /* text of an untagged BYE */
 	char errbuf[CURL_ERROR_SIZE];
@@ -143,6 +147,20 @@ check_usable(SltImap *imap, GError **error)
 		return imap_fail(error, SLT_IMAP_ERROR_GONE,
 				 "connection to '%s' is no longer usable", imap->host);
 	return TRUE;
+}
+
+/* May a new command start now? Not in IDLE, and not from within a fetch
+ * callback: its responses would land in the middle of the fetch's. */
+static gboolean
+check_free(SltImap *imap, const char *what, GError **error)
+{
+	if (imap->in_fetch)
+		return imap_fail(error, SLT_IMAP_ERROR_CONFIG,
+				 "%s from within a fetch callback: do it after slt_imap_fetch returns",
+				 what);
+	if (imap->idle_tag)
+		return imap_fail(error, SLT_IMAP_ERROR_PROTOCOL, "%s while in IDLE", what);
+	return check_usable(imap, error);
 }
 
 /* ---- Socket I/O through libcurl --------------------------------------------- */
@@ -365,8 +383,8 @@ static gboolean
 cmd_run(SltImap *imap, const char *what, UntaggedFunc fn, gpointer data,
 	GError **error, const char *fmt, ...)
 {
-	if (imap->idle_tag)
-		return imap_fail(error, SLT_IMAP_ERROR_PROTOCOL, "%s while in IDLE", what);
+	if (!check_free(imap, what, error))
+		return FALSE;
 	va_list ap;
 	va_start(ap, fmt);
 	g_autofree char *cmd = g_strdup_vprintf(fmt, ap);
@@ -731,10 +749,8 @@ slt_imap_search_after(SltImap *imap, guint32 after_uid, GError **error)
 	g_autoptr(GArray) uids = g_array_new(FALSE, FALSE, sizeof(guint32));
 	if (after_uid == G_MAXUINT32)
 		return g_steal_pointer(&uids);
-	if (imap->idle_tag) {
-		imap_fail(error, SLT_IMAP_ERROR_PROTOCOL, "UID SEARCH while in IDLE");
+	if (!check_free(imap, "UID SEARCH", error))
 		return NULL;
-	}
 	gboolean esearch = slt_imap_has_capability(imap, "ESEARCH");
 	/* "n:*" always matches the highest UID, even below n (RFC 3501 6.4.8
 	 * "*" semantics): the parser filters uid > after_uid. */
@@ -1063,10 +1079,8 @@ slt_imap_fetch(SltImap *imap, const guint32 *uids, guint n_uids, gsize max_size,
 	       SltImapMessageFunc fn, gpointer user_data, GError **error)
 {
 	g_return_val_if_fail(fn != NULL, FALSE);
-	if (!check_usable(imap, error))
+	if (!check_free(imap, "UID FETCH", error))
 		return FALSE;
-	if (imap->idle_tag)
-		return imap_fail(error, SLT_IMAP_ERROR_PROTOCOL, "UID FETCH while in IDLE");
 	if (n_uids == 0)
 		return TRUE;
 
@@ -1097,7 +1111,9 @@ slt_imap_fetch(SltImap *imap, const guint32 *uids, guint n_uids, gsize max_size,
 	/* A body larger than announced is skipped by count, not held. */
 	slt_imapresp_reader_set_max_literal(imap->reader,
 					    max_size > 0 ? MIN(max_size, IMAP_MAX_LITERAL) : IMAP_MAX_LITERAL);
+	imap->in_fetch = TRUE;
 	gboolean ok = fetch_run(&f, error);
+	imap->in_fetch = FALSE;
 	slt_imapresp_reader_set_max_literal(imap->reader, IMAP_MAX_LITERAL);
 
 	if (ok && f.failed) {
@@ -1134,19 +1150,75 @@ valid_flag(const char *kw)
 	return TRUE;
 }
 
+/* The UIDs (any order, duplicates allowed) as UID sets of at most
+ * UIDS_PER_COMMAND each ("1:5,7"), in a new array of strings. */
+static GPtrArray *
+uid_sets(const guint32 *uids, guint n)
+{
+	g_autoptr(GArray) a = g_array_sized_new(FALSE, FALSE, sizeof(guint32), n);
+	for (guint i = 0; i < n; i++)
+		if (uids[i] != 0)
+			g_array_append_val(a, uids[i]);
+	sort_unique(a);
+	GPtrArray *sets = g_ptr_array_new_with_free_func(g_free);
+	const guint32 *u = (const guint32 *)a->data;
+	for (guint start = 0; start < a->len; start += UIDS_PER_COMMAND) {
+		guint end = MIN(start + UIDS_PER_COMMAND, a->len);
+		GString *s = g_string_new(NULL);
+		for (guint i = start; i < end; ) {
+			guint j = i;
+			while (j + 1 < end && u[j + 1] == u[j] + 1)
+				j++;
+			if (s->len)
+				g_string_append_c(s, ',');
+			if (j == i)
+				g_string_append_printf(s, "%u", u[i]);
+			else
+				g_string_append_printf(s, "%u:%u", u[i], u[j]);
+			i = j + 1;
+		}
+		g_ptr_array_add(sets, g_string_free(s, FALSE));
+	}
+	return sets;
+}
+
+/* "UID MOVE 1:3,9 ..." for messages, with a long set shortened. */
+static char *
+describe(const char *verb, const char *set, const char *rest)
+{
+	if (strlen(set) <= 40)
+		return g_strdup_printf("%s %s %s", verb, set, rest);
+	return g_strdup_printf("%s %.40s... %s", verb, set, rest);
+}
+
 gboolean
-slt_imap_add_keyword(SltImap *imap, guint32 uid, const char *keyword, GError **error)
+slt_imap_add_keyword_uids(SltImap *imap, const guint32 *uids, guint n_uids,
+			  const char *keyword, GError **error)
 {
 	if (!valid_flag(keyword)) {
 		g_autofree char *k = slt_log_sanitize(keyword, 80);
 		return imap_fail(error, SLT_IMAP_ERROR_CONFIG, "'%s' is not an IMAP keyword", k);
 	}
-	g_autofree char *what = g_strdup_printf("UID STORE %u +FLAGS.SILENT (%s)", uid, keyword);
-	return cmd_run(imap, what, NULL, NULL, error, "%s", what);
+	g_autoptr(GPtrArray) sets = uid_sets(uids, n_uids);
+	g_autofree char *flags = g_strdup_printf("+FLAGS.SILENT (%s)", keyword);
+	for (guint i = 0; i < sets->len; i++) {
+		const char *set = sets->pdata[i];
+		g_autofree char *what = describe("UID STORE", set, flags);
+		if (!cmd_run(imap, what, NULL, NULL, error, "UID STORE %s %s", set, flags))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 gboolean
-slt_imap_move(SltImap *imap, guint32 uid, const char *mailbox, GError **error)
+slt_imap_add_keyword(SltImap *imap, guint32 uid, const char *keyword, GError **error)
+{
+	return slt_imap_add_keyword_uids(imap, &uid, 1, keyword, error);
+}
+
+gboolean
+slt_imap_move_uids(SltImap *imap, const guint32 *uids, guint n_uids,
+		   const char *mailbox, GError **error)
 {
 	g_autofree char *q = quote_mailbox(mailbox, error);
 	if (!q)
@@ -1155,8 +1227,20 @@ slt_imap_move(SltImap *imap, guint32 uid, const char *mailbox, GError **error)
 		return imap_fail(error, SLT_IMAP_ERROR_UNSUPPORTED,
 				 "'%s' does not offer MOVE, and we never delete: "
 				 "leave move-to unset", imap->host);
-	g_autofree char *what = g_strdup_printf("UID MOVE %u %s", uid, q);
-	return cmd_run(imap, what, NULL, NULL, error, "%s", what);
+	g_autoptr(GPtrArray) sets = uid_sets(uids, n_uids);
+	for (guint i = 0; i < sets->len; i++) {
+		const char *set = sets->pdata[i];
+		g_autofree char *what = describe("UID MOVE", set, q);
+		if (!cmd_run(imap, what, NULL, NULL, error, "UID MOVE %s %s", set, q))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+slt_imap_move(SltImap *imap, guint32 uid, const char *mailbox, GError **error)
+{
+	return slt_imap_move_uids(imap, &uid, 1, mailbox, error);
 }
 
 gboolean
@@ -1190,8 +1274,8 @@ slt_imap_idle_start(SltImap *imap, GError **error)
 	if (!slt_imap_has_capability(imap, "IDLE"))
 		return imap_fail(error, SLT_IMAP_ERROR_UNSUPPORTED, "'%s' does not offer IDLE",
 				 imap->host);
-	if (imap->idle_tag)
-		return imap_fail(error, SLT_IMAP_ERROR_PROTOCOL, "already in IDLE");
+	if (!check_free(imap, "IDLE", error))
+		return FALSE;
 	g_autofree char *tag = cmd_send(imap, error, "IDLE");
 	if (!tag)
 		return FALSE;

@@ -95,7 +95,10 @@ typedef struct {
 } SltImapMessage;
 
 /* Called for each message fetched, in ascending UID order, one at a time:
- * the caller may commit per message. Return FALSE (with error) to stop. */
+ * the caller may commit per message. Return FALSE (with error) to stop.
+ * It must not call other slt_imap_* functions on the same connection (they
+ * fail with SLT_IMAP_ERROR_CONFIG): collect the UIDs and mark or move
+ * them after slt_imap_fetch returns (slt_imap_add_keyword_uids). */
 typedef gboolean (*SltImapMessageFunc)(const SltImapMessage *msg,
 				       gpointer user_data, GError **error);
 
@@ -112,15 +115,23 @@ gboolean slt_imap_fetch(SltImap *imap, const guint32 *uids, guint n_uids,
 			gpointer user_data, GError **error);
 
 /* UID STORE uid +FLAGS.SILENT (keyword). keyword must be an IMAP atom
- * (e.g. "$Processed"), else SLT_IMAP_ERROR_CONFIG. */
+ * (e.g. "$Processed"), else SLT_IMAP_ERROR_CONFIG. UIDs that no longer
+ * exist are not an error. The _uids form does many UIDs in few commands
+ * (1000 UIDs per command, any order). */
 gboolean slt_imap_add_keyword(SltImap *imap, guint32 uid, const char *keyword,
 			      GError **error);
+gboolean slt_imap_add_keyword_uids(SltImap *imap, const guint32 *uids, guint n_uids,
+				   const char *keyword, GError **error);
 
 /* UID MOVE uid to mailbox (RFC 6851). Without the MOVE capability this
  * fails with SLT_IMAP_ERROR_UNSUPPORTED: there is no COPY + \Deleted +
- * EXPUNGE fallback, because we never delete. */
+ * EXPUNGE fallback, because we never delete. mailbox must be printable
+ * ASCII (no modified UTF-7 writer), else SLT_IMAP_ERROR_CONFIG. A missing
+ * target mailbox gives SLT_IMAP_ERROR_NO. */
 gboolean slt_imap_move(SltImap *imap, guint32 uid, const char *mailbox,
 		       GError **error);
+gboolean slt_imap_move_uids(SltImap *imap, const guint32 *uids, guint n_uids,
+			    const char *mailbox, GError **error);
 
 /* IDLE (RFC 2177). idle_start sends IDLE and waits for the continuation.
  * Then call idle_check once at once (the server may already have said

@@ -107,4 +107,13 @@ like "$out2" "fetched 5 messages" "exactly 5 messages were handed over"
 like "$out2" "noop exists=$((n + 2)) new-mail=no" "NOOP after the stopped fetch works"
 like "$out2" "search $((n + 2 - 160)): 161 " "SEARCH after the stopped fetch works"
 
+# The callback may not start another command on the same connection: its
+# responses would land inside the fetch's.
+out3=$(probe select fetch-reenter 150 noop 2>&1)
+is "$?" 0 "a fetch whose callback tries a NOOP completes"
+like "$out3" "reentry refused: imap: NOOP from within a fetch callback: do it after slt_imap_fetch returns" \
+	"the NOOP from the callback is refused with a clear error"
+like "$out3" "fetched $((n + 2 - 150)) messages" "every message still handed over"
+like "$out3" "noop exists=$((n + 2)) new-mail=no" "and the connection is fine afterwards"
+
 done_testing

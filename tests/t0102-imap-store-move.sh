@@ -22,6 +22,10 @@ is "$(imap_flags INBOX 1)" '$Processed' "UID 1 has \$Processed, and is still uns
 is "$(imap_flags INBOX 2)" '$Processed \Flagged' "UID 2 has \$Processed and \\Flagged"
 is "$(imap_flags INBOX 3)" '' "UID 3 untouched"
 
+out=$(probe select store 4,6,5 '$Batch')
+is "$?" 0 "one call marks a list of UIDs"
+is "$(imap_uids INBOX KEYWORD '$Batch' | tr '\n' ' ')" "4 5 6 " "exactly UIDs 4, 5 and 6 got \$Batch"
+
 out=$(probe select store 1 'two words')
 like "$out" "imap: 'two words' is not an IMAP keyword \\(retry never, scope server\\)" \
 	"a keyword that is not an atom is refused before it is sent"
@@ -41,6 +45,12 @@ like "$out" "mailbox name 'Verwerkt é' is not printable ASCII \\(retry never" \
 	"a non-ASCII mailbox name is refused (no modified UTF-7 writer)"
 is "$(imap_uids INBOX | tr '\n' ' ')" "1 2 4 5 6 " "failed moves left INBOX as it was"
 
+imap_create Archief
+out=$(probe select move 2,1 Archief)
+is "$?" 0 "one call moves a list of UIDs"
+is "$(imap_uids INBOX | tr '\n' ' ')" "4 5 6 " "UIDs 1 and 2 left INBOX"
+is "$(imap_uids Archief | wc -l)" 2 "both are in Archief"
+
 # The same server without MOVE and ESEARCH (imap_capability overrides what
 # Dovecot announces), and with a raw log of what we send.
 mkdir -p "$DOVECOT_DIR/rawlog"
@@ -58,10 +68,10 @@ is "$out" "caps IMAP4REV1 IDLE LITERAL+ UIDPLUS" "restarted Dovecot offers neith
 out=$(probe select move 5 Processed)
 like "$out" "imap: '127.0.0.1' does not offer MOVE, and we never delete: leave move-to unset \\(retry never, scope mailbox\\)" \
 	"without MOVE, moving is refused"
-is "$(imap_uids INBOX | tr '\n' ' ')" "1 2 4 5 6 " "and nothing was copied or deleted"
+is "$(imap_uids INBOX | tr '\n' ' ')" "4 5 6 " "and nothing was copied or deleted"
 
 out=$(probe select search 1 fetch 4 "$SLT_TMP/plain")
-like "$out" "search 4: 2 4 5 6" "plain SEARCH: the UIDs above 1"
+like "$out" "search 3: 4 5 6" "plain SEARCH: the UIDs above 1"
 like "$out" "fetched 2 messages" "fetch after plain SEARCH: UIDs 5 and 6"
 same_bytes "$SLT_TMP/plain/6.eml" "${files[5]}" "UID 6 fetched byte for byte"
 rawin=$(cat "$DOVECOT_DIR"/rawlog/*.in)
