@@ -146,6 +146,21 @@ def check_labels(lineno, f):
             die('line %d: bad package %r' % (lineno, p))
     if org and not re.match(r'^(gemeente|team|overig):\S', org):
         die('line %d: bad org %r' % (lineno, org))
+    # The conventions of TAXONOMY.md that can be checked mechanically.
+    ks = [k for k in ken.split(',') if k]
+    ps = [p for p in pk.split(',') if p]
+    if ks != sorted(ks):
+        die('line %d: kenmerken not in k1..k7 order' % lineno)
+    if len(set(ps)) != len(ps) or ('alle' in ps and len(ps) > 1) or len(ps) == 5:
+        die('line %d: packages: no duplicates; all five is "alle"' % lineno)
+    if intent == 'werkpakket' and not ps:
+        die('line %d: werkpakket without packages' % lineno)
+    if intent == 'automatisch' and (theme != 'algemeen' or ps or ks):
+        die('line %d: automatisch is algemeen, no packages or kenmerken' % lineno)
+    if intent in ('afmelden', 'overig') and ps:
+        die('line %d: %s asks for no packages' % (lineno, intent))
+    if ps == ['alle'] and intent == 'werkpakket' and theme != 'algemeen':
+        die('line %d: a request for all is algemeen' % lineno)
 
 
 def expand(text, macros, ctx, depth=0):
