@@ -2,8 +2,10 @@
 /* imap: follow one mailbox over IMAP on one authenticated libcurl
  * connection (CURLOPT_CONNECT_ONLY: libcurl does TLS, CAPABILITY and
  * AUTHENTICATE; we speak the rest ourselves through imapresp.h, because
- * Debian 12's libcurl cannot do a ranged BODY.PEEK fetch safely; see
- * README "IMAP design"). Raw RFC 5322 bytes in, nothing about MIME.
+ * Debian 12's libcurl cannot do a ranged BODY.PEEK fetch safely: lab
+ * notes 4c, and the FETCH comment in imap.c). Raw RFC 5322 bytes in,
+ * nothing about MIME. One connection serves one caller at a time; the
+ * functions block, each wait bounded by timeout_s.
  * RFCs: 3501 (IMAP4rev1), 2177 (IDLE), 6851 (MOVE), 4731 (ESEARCH),
  * 7888 (LITERAL+), 4978 (COMPRESS, not used). */
 #pragma once
