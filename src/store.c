@@ -1,0 +1,793 @@
+/* SPDX-License-Identifier: MIT */
+/* store: the SQLite connection, the whole schema and its migrations,
+ * transactions, checkpoints and the daemon's status lines.
+ * SQLite: WAL (https://sqlite.org/wal.html), FTS5 external content
+ * tables (https://sqlite.org/fts5.html section 4.4.3). */
+#include "store-private.h"
+
+#include <string.h>
+#include <stdlib.h>
+
+G_DEFINE_QUARK(slt-store-error-quark, slt_store_error)
+
+/* The schema, one migration per version. Each runs in its own
+ * transaction together with the PRAGMA user_version that records it, so
+ * a database is always at exactly one version. Never edit a migration
+ * that has shipped: add the next one.
+ *
+ * Version 1: what ingest records (issue 3) and the staff tool's tables.
+ * Version 2: the replies (issue 5): outbox, package catalogue,
+ * publications, waiting list. */
+static const char *const migrations[] = {
+	/* 1 */
+	/* Where each followed mailbox stands: the highest UID whose message
+	 * committed, under which UIDVALIDITY. attempt_uid/attempts count
+	 * passes that started on a UID and died before getting past it (the
+	 * poison guard, see ingest.c). */
+	"CREATE TABLE checkpoints ("
+	"  mailbox TEXT PRIMARY KEY,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  last_uid INTEGER NOT NULL DEFAULT 0,"
+	"  attempt_uid INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	/* Small facts for `sltctl status`: last pass, last error, ... */
+	"CREATE TABLE daemon_status ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT,"
+	"  at INTEGER NOT NULL"
+	");"
+	/* A request groups the messages of one thread. Staff edit status,
+	 * assignee and labels; every write bumps version, and a staff edit
+	 * says `WHERE id = ? AND version = ?` so it never overwrites what sltd
+	 * changed meanwhile. labels_by is 'sltd' until staff relabel; sltd
+	 * then leaves the labels alone. */
+	"CREATE TABLE requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT GENERATED ALWAYS AS ('SLT-' || id) VIRTUAL,"
+	"  opened_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  last_message_at INTEGER,"
+	"  first_response_at INTEGER,"
+	"  status TEXT NOT NULL DEFAULT 'open'"
+	"    CHECK (status IN ('open', 'in-behandeling', 'wacht-op-klant', 'afgerond')),"
+	"  assignee TEXT,"
+	"  org TEXT,"
+	"  requester_addr TEXT,"
+	"  requester_name TEXT,"
+	"  subject TEXT,"
+	"  intent TEXT,"
+	"  theme TEXT,"
+	"  kenmerken TEXT NOT NULL DEFAULT '[]',"
+	"  packages TEXT NOT NULL DEFAULT '[]',"
+	"  confidence REAL,"
+	"  review INTEGER NOT NULL DEFAULT 0,"
+	"  labels_by TEXT NOT NULL DEFAULT 'sltd',"
+	"  erased_at INTEGER,"
+	"  version INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE INDEX requests_opened ON requests(opened_at);"
+	"CREATE INDEX requests_status ON requests(status, opened_at);"
+	"CREATE INDEX requests_requester ON requests(requester_addr);"
+	/* Every message, incoming (direction 'in', with its IMAP location)
+	 * or, should a later version want them here, outgoing. raw is last:
+	 * a long value spills into overflow pages that reading the other
+	 * columns never touches. message_id is the RFC 5322 Message-ID
+	 * without angle brackets; row references elsewhere are named
+	 * message_row. Erasure (AVG) clears raw, the texts and the personal
+	 * fields but keeps message_id and sha256, so a rescan of the mailbox
+	 * does not bring the message back. */
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request_id INTEGER REFERENCES requests(id) ON DELETE SET NULL,"
+	"  direction TEXT NOT NULL DEFAULT 'in' CHECK (direction IN ('in', 'out')),"
+	"  mailbox TEXT,"
+	"  uidvalidity INTEGER,"
+	"  uid INTEGER,"
+	"  imap_flags TEXT,"
+	"  imap_pending INTEGER NOT NULL DEFAULT 0,"
+	"  message_id TEXT,"
+	"  sha256 BLOB NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  date INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  from_name TEXT,"
+	"  from_addr TEXT,"
+	"  reply_to TEXT,"
+	"  sender TEXT,"
+	"  to_list TEXT,"
+	"  cc_list TEXT,"
+	"  subject TEXT,"
+	"  in_reply_to TEXT,"
+	"  refs TEXT NOT NULL DEFAULT '[]',"
+	"  return_path TEXT,"
+	"  text TEXT,"
+	"  new_text TEXT,"
+	"  quoted_text TEXT,"
+	"  forwarded_text TEXT,"
+	"  signature TEXT,"
+	"  is_forward INTEGER NOT NULL DEFAULT 0,"
+	"  html_only INTEGER NOT NULL DEFAULT 0,"
+	"  machine INTEGER NOT NULL DEFAULT 0,"
+	"  machine_evidence TEXT NOT NULL DEFAULT '[]',"
+	"  defects TEXT NOT NULL DEFAULT '[]',"
+	"  intent TEXT,"
+	"  theme TEXT,"
+	"  kenmerken TEXT NOT NULL DEFAULT '[]',"
+	"  packages TEXT NOT NULL DEFAULT '[]',"
+	"  org TEXT,"
+	"  confidence REAL,"
+	"  theme_confidence REAL,"
+	"  review INTEGER NOT NULL DEFAULT 0,"
+	"  why TEXT NOT NULL DEFAULT '[]',"
+	"  erased_at INTEGER,"
+	"  raw BLOB"
+	");"
+	/* Dedupe: one row per (Message-ID, bytes); a message without a
+	 * Message-ID dedupes on its bytes alone (coalesce, since NULLs are
+	 * distinct in a UNIQUE index). Also the index for threading lookups
+	 * by Message-ID (its first column). */
+	"CREATE UNIQUE INDEX messages_dedupe ON messages(coalesce(message_id, ''), sha256);"
+	"CREATE INDEX messages_request ON messages(request_id, date);"
+	"CREATE INDEX messages_from ON messages(from_addr);"
+	"CREATE INDEX messages_imap_pending ON messages(mailbox, uidvalidity, uid) WHERE imap_pending;"
+	"CREATE TABLE message_attachments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_row INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  filename TEXT,"
+	"  content_type TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  is_tnef INTEGER NOT NULL DEFAULT 0,"
+	"  is_inline INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX message_attachments_message ON message_attachments(message_row);"
+	/* Full-text search over subject and text (sltctl search). External
+	 * content: the index holds only tokens; the triggers keep it in step
+	 * with every insert, update (erasure sets text NULL) and delete.
+	 * After erasing, run INSERT INTO messages_fts(messages_fts)
+	 * VALUES('optimize') so no old token survives in a segment. */
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, text,"
+	"  content='messages', content_rowid='id',"
+	"  tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+	"  INSERT INTO messages_fts(rowid, subject, text) VALUES (new.id, new.subject, new.text);"
+	"END;"
+	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+	"  INSERT INTO messages_fts(messages_fts, rowid, subject, text)"
+	"    VALUES ('delete', old.id, old.subject, old.text);"
+	"END;"
+	"CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, text ON messages BEGIN"
+	"  INSERT INTO messages_fts(messages_fts, rowid, subject, text)"
+	"    VALUES ('delete', old.id, old.subject, old.text);"
+	"  INSERT INTO messages_fts(rowid, subject, text) VALUES (new.id, new.subject, new.text);"
+	"END;"
+	/* Who did what to a request, when (sltd or a staff name). */
+	"CREATE TABLE request_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  action TEXT NOT NULL CHECK (action IN ('open', 'message', 'assign', 'status',"
+	"    'note', 'relabel', 'reply', 'suppress', 'waitlist', 'publication', 'erase')),"
+	"  detail TEXT"
+	");"
+	"CREATE INDEX request_history_request ON request_history(request_id, at);"
+	/* Staff corrections of labels, the training material of `sltctl train`. */
+	"CREATE TABLE label_corrections ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request_id INTEGER REFERENCES requests(id) ON DELETE CASCADE,"
+	"  message_row INTEGER REFERENCES messages(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  old_intent TEXT,"
+	"  old_theme TEXT,"
+	"  intent TEXT,"
+	"  theme TEXT,"
+	"  kenmerken TEXT NOT NULL DEFAULT '[]',"
+	"  packages TEXT NOT NULL DEFAULT '[]',"
+	"  used_at INTEGER"
+	");"
+	/* AVG: every forget, export-person, purge and staff action on
+	 * personal data. */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT,"
+	"  detail TEXT"
+	");"
+	"CREATE INDEX audit_at ON audit(at);"
+	/* Messages that could not be recorded, with the reason, for staff.
+	 * The same bytes dead-lettered twice keep one row (sha256). */
+	"CREATE TABLE dead_letters ("
+	"  id INTEGER PRIMARY KEY,"
+	"  mailbox TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 BLOB,"
+	"  error TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  reprocessed_at INTEGER,"
+	"  reprocess_result TEXT,"
+	"  message_row INTEGER REFERENCES messages(id) ON DELETE SET NULL,"
+	"  raw BLOB"
+	");"
+	"CREATE UNIQUE INDEX dead_letters_sha256 ON dead_letters(sha256) WHERE sha256 IS NOT NULL;"
+	"CREATE INDEX dead_letters_created ON dead_letters(created_at);",
+
+	/* 2 */
+	/* The package catalogue as sltd last loaded it, plus what publish
+	 * changed: version counts publications (0: never published). */
+	"CREATE TABLE packages ("
+	"  id TEXT PRIMARY KEY,"
+	"  title TEXT NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL DEFAULT 'development' CHECK (state IN ('development', 'published')),"
+	"  expected TEXT,"
+	"  published_at INTEGER,"
+	"  files TEXT NOT NULL DEFAULT '[]',"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE publications ("
+	"  id INTEGER PRIMARY KEY,"
+	"  package TEXT NOT NULL REFERENCES packages(id),"
+	"  version INTEGER NOT NULL,"
+	"  files TEXT NOT NULL DEFAULT '[]',"
+	"  published_at INTEGER NOT NULL,"
+	"  published_by TEXT NOT NULL,"
+	"  UNIQUE (package, version)"
+	");"
+	/* One active entry per person and package; removed entries stay for
+	 * the record (removed_reason: afmelden, forget, published). */
+	"CREATE TABLE waitlist ("
+	"  id INTEGER PRIMARY KEY,"
+	"  addr TEXT NOT NULL,"
+	"  name TEXT,"
+	"  request_id INTEGER REFERENCES requests(id) ON DELETE SET NULL,"
+	"  package TEXT NOT NULL REFERENCES packages(id),"
+	"  added_at INTEGER NOT NULL,"
+	"  removed_at INTEGER,"
+	"  removed_reason TEXT,"
+	"  notified_version INTEGER"
+	");"
+	"CREATE UNIQUE INDEX waitlist_active ON waitlist(addr, package) WHERE removed_at IS NULL;"
+	"CREATE INDEX waitlist_package ON waitlist(package, added_at);"
+	/* Every reply, written in the transaction that records its cause;
+	 * raw holds exactly the bytes that are (to be) sent. message_id (our
+	 * own, without angle brackets) lets a reply to our reply thread back.
+	 * kind: ack-sparring, ack-vraag, package, waitlist, afmelden,
+	 * publication, neutral, ... A publication mailing is unique per
+	 * person, package and version: publishing twice queues nothing new. */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request_id INTEGER REFERENCES requests(id) ON DELETE SET NULL,"
+	"  cause_row INTEGER REFERENCES messages(id) ON DELETE SET NULL,"
+	"  message_id TEXT,"
+	"  kind TEXT NOT NULL,"
+	"  rcpt TEXT NOT NULL,"
+	"  subject TEXT,"
+	"  package TEXT,"
+	"  package_version INTEGER,"
+	"  state TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'suppressed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER,"
+	"  last_error TEXT,"
+	"  suppress_reason TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER,"
+	"  raw BLOB"
+	");"
+	"CREATE UNIQUE INDEX outbox_message_id ON outbox(message_id) WHERE message_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX outbox_publication ON outbox(rcpt, package, package_version)"
+	"  WHERE kind = 'publication';"
+	"CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state IN ('queued', 'sending');"
+	"CREATE INDEX outbox_rcpt ON outbox(rcpt, kind, created_at);"
+	"CREATE INDEX outbox_request ON outbox(request_id);",
+};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == SLT_STORE_SCHEMA_VERSION);
+
+gint64
+slt_store_now(void)
+{
+	static gint64 fixed = -1;
+	if (fixed < 0) {
+		const char *env = g_getenv("SLT_STORE_NOW");
+		fixed = env && *env ? g_ascii_strtoll(env, NULL, 10) : 0;
+	}
+	return fixed > 0 ? fixed : g_get_real_time() / G_USEC_PER_SEC;
+}
+
+static SltStoreError
+code_to_error(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return SLT_STORE_ERROR_BUSY;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOMEM:
+		return SLT_STORE_ERROR_FULL;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return SLT_STORE_ERROR_CORRUPT;
+	case SQLITE_CONSTRAINT:
+	case SQLITE_TOOBIG:
+	case SQLITE_MISMATCH:
+	case SQLITE_RANGE:
+		return SLT_STORE_ERROR_CONSTRAINT;
+	default:
+		return SLT_STORE_ERROR_FAILED;
+	}
+}
+
+gboolean
+slt_store_fail(SltStore *store, GError **error, const char *what)
+{
+	int rc = sqlite3_extended_errcode(store->db);
+	g_set_error(error, SLT_STORE_ERROR, code_to_error(rc), "%s: %s", what,
+		    sqlite3_errmsg(store->db));
+	return FALSE;
+}
+
+gboolean
+slt_store_error_is_fatal(const GError *err)
+{
+	if (!err || err->domain != SLT_STORE_ERROR)
+		return FALSE;
+	switch ((SltStoreError)err->code) {
+	case SLT_STORE_ERROR_CONSTRAINT:
+	case SLT_STORE_ERROR_NOT_FOUND:
+	case SLT_STORE_ERROR_CONFLICT:
+		return FALSE;
+	default:
+		return TRUE;
+	}
+}
+
+sqlite3_stmt *
+slt_store_stmt(SltStore *store, const char *sql, GError **error)
+{
+	sqlite3_stmt *st = g_hash_table_lookup(store->stmts, sql);
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
+	}
+	if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		slt_store_fail(store, error, "cannot prepare statement");
+		return NULL;
+	}
+	g_hash_table_insert(store->stmts, (gpointer)sql, st);
+	return st;
+}
+
+gboolean
+slt_store_exec_stmt(SltStore *store, sqlite3_stmt *st, const char *what, GError **error)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		slt_store_fail(store, error, what);
+		sqlite3_reset(st);
+		return FALSE;
+	}
+	sqlite3_reset(st);
+	return TRUE;
+}
+
+gboolean
+slt_store_exec(SltStore *store, const char *sql, GError **error)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(store->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		g_set_error(error, SLT_STORE_ERROR, code_to_error(sqlite3_extended_errcode(store->db)),
+			    "%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void
+slt_store_bind_text(sqlite3_stmt *st, int i, const char *s, gboolean empty_is_null)
+{
+	if (!s || (empty_is_null && !*s))
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+char *
+slt_store_column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? g_strdup((const char *)t) : NULL;
+}
+
+static gint64
+pragma_int(SltStore *store, const char *pragma)
+{
+	sqlite3_stmt *st = NULL;
+	gint64 v = -1;
+	if (sqlite3_prepare_v2(store->db, pragma, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+slt_store_schema_version(SltStore *store)
+{
+	return (int)pragma_int(store, "PRAGMA user_version");
+}
+
+/* Run migration v in its own transaction, unless another process did it
+ * meanwhile (sltctl beside sltd): the write lock serialises us, and the
+ * version is read again under it. */
+static gboolean
+migrate_one(SltStore *store, int v, GError **error)
+{
+	if (!slt_store_begin(store, error))
+		return FALSE;
+	if (slt_store_schema_version(store) >= v) {
+		slt_store_rollback(store);
+		return TRUE;
+	}
+	g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", v);
+	if (!slt_store_exec(store, migrations[v - 1], error) ||
+	    !slt_store_exec(store, bump, error) ||
+	    !slt_store_commit(store, error)) {
+		slt_store_rollback(store);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+migrate(SltStore *store, int max_version, GError **error)
+{
+	int have = slt_store_schema_version(store);
+	if (have < 0)
+		return slt_store_fail(store, error, "cannot read the schema version");
+	if (have > SLT_STORE_SCHEMA_VERSION) {
+		g_set_error(error, SLT_STORE_ERROR, SLT_STORE_ERROR_SCHEMA,
+			    "database '%s' has schema %d, newer than this program's %d",
+			    store->path, have, SLT_STORE_SCHEMA_VERSION);
+		return FALSE;
+	}
+	for (int v = have + 1; v <= max_version; v++) {
+		g_autoptr(GError) err = NULL;
+		if (!migrate_one(store, v, &err)) {
+			g_set_error(error, SLT_STORE_ERROR, SLT_STORE_ERROR_SCHEMA,
+				    "cannot migrate database '%s' to schema %d: %s",
+				    store->path, v, err->message);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static void
+finalize_stmt(gpointer st)
+{
+	sqlite3_finalize(st);
+}
+
+SltStore *
+slt_store_open_at(const char *path, SltStoreOpenFlags flags, int max_version,
+		  GError **error)
+{
+	g_return_val_if_fail(path != NULL, NULL);
+	g_return_val_if_fail(max_version >= 0 && max_version <= SLT_STORE_SCHEMA_VERSION, NULL);
+
+	g_autoptr(SltStore) store = g_new0(SltStore, 1);
+	store->path = g_strdup(path);
+	store->readonly = (flags & SLT_STORE_OPEN_READONLY) != 0;
+	store->stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+					     finalize_stmt);
+	int oflags = store->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if ((flags & SLT_STORE_OPEN_CREATE) && !store->readonly)
+		oflags |= SQLITE_OPEN_CREATE;
+	/* One connection per thread that uses it: no shared-cache, no mutex. */
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(path, &store->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		g_set_error(error, SLT_STORE_ERROR, SLT_STORE_ERROR_OPEN,
+			    "cannot open database '%s': %s", path,
+			    store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc));
+		return NULL;
+	}
+	sqlite3_extended_result_codes(store->db, 1);
+	sqlite3_busy_timeout(store->db, 5000);
+
+	g_autoptr(GError) err = NULL;
+	/* trusted_schema stays ON: the FTS triggers write to a virtual
+	 * table, which SQLite refuses from a trigger of an untrusted schema.
+	 * secure_delete=FAST zeroes deleted content where that costs no
+	 * extra I/O (AVG erasure). */
+	const char *setup = store->readonly ?
+		"PRAGMA foreign_keys = ON;" :
+		"PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+		"PRAGMA foreign_keys = ON; PRAGMA secure_delete = FAST;";
+	if (!slt_store_exec(store, setup, &err)) {
+		g_set_error(error, SLT_STORE_ERROR, SLT_STORE_ERROR_OPEN,
+			    "cannot open database '%s': %s", path, err->message);
+		return NULL;
+	}
+	if (store->readonly) {
+		int have = slt_store_schema_version(store);
+		if (have != SLT_STORE_SCHEMA_VERSION) {
+			g_set_error(error, SLT_STORE_ERROR, SLT_STORE_ERROR_SCHEMA,
+				    "database '%s' has schema %d, this program needs %d",
+				    path, have, SLT_STORE_SCHEMA_VERSION);
+			return NULL;
+		}
+	} else if (!migrate(store, max_version, error)) {
+		return NULL;
+	}
+	return g_steal_pointer(&store);
+}
+
+SltStore *
+slt_store_open(const char *path, SltStoreOpenFlags flags, GError **error)
+{
+	return slt_store_open_at(path, flags, SLT_STORE_SCHEMA_VERSION, error);
+}
+
+void
+slt_store_close(SltStore *store)
+{
+	if (!store)
+		return;
+	if (store->db) {
+		if (store->in_txn)
+			slt_store_rollback(store);
+		if (store->stmts)
+			g_hash_table_destroy(store->stmts);
+		sqlite3_close_v2(store->db);
+	} else if (store->stmts) {
+		g_hash_table_destroy(store->stmts);
+	}
+	g_free(store->path);
+	g_free(store);
+}
+
+gboolean
+slt_store_begin(SltStore *store, GError **error)
+{
+	g_return_val_if_fail(!store->in_txn, FALSE);
+	sqlite3_stmt *st = slt_store_stmt(store, "BEGIN IMMEDIATE", error);
+	if (!st || !slt_store_exec_stmt(store, st, "cannot begin a transaction", error))
+		return FALSE;
+	store->in_txn = TRUE;
+	return TRUE;
+}
+
+gboolean
+slt_store_commit(SltStore *store, GError **error)
+{
+	g_return_val_if_fail(store->in_txn, FALSE);
+	sqlite3_stmt *st = slt_store_stmt(store, "COMMIT", error);
+	if (!st || !slt_store_exec_stmt(store, st, "cannot commit", error)) {
+		/* A failed COMMIT (SQLITE_BUSY, SQLITE_FULL) may leave the
+		 * transaction open: roll it back so the caller starts clean. */
+		slt_store_rollback(store);
+		return FALSE;
+	}
+	store->in_txn = FALSE;
+	return TRUE;
+}
+
+void
+slt_store_rollback(SltStore *store)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	store->in_txn = FALSE;
+}
+
+gboolean
+slt_store_in_transaction(SltStore *store)
+{
+	return store->in_txn;
+}
+
+gboolean
+slt_store_sync(SltStore *store, GError **error)
+{
+	g_return_val_if_fail(!store->in_txn, FALSE);
+	/* With synchronous=FULL, a WAL commit fsyncs the WAL file; that one
+	 * fsync makes every frame written before it durable too. The commit
+	 * needs a write to exist, hence the status line. */
+	if (!slt_store_exec(store, "PRAGMA synchronous = FULL", error))
+		return FALSE;
+	g_autofree char *now = g_strdup_printf("%" G_GINT64_FORMAT, slt_store_now());
+	gboolean ok = slt_store_set_status(store, "last-sync", now, error);
+	ok = slt_store_exec(store, "PRAGMA synchronous = NORMAL", ok ? error : NULL) && ok;
+	return ok;
+}
+
+/* Collect the rows of a check pragma; "ok" (or nothing) means clean. */
+static gboolean
+check_pragma(SltStore *store, const char *sql, const char *what, GString *problems)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		g_string_append_printf(problems, "%s: %s; ", what, sqlite3_errmsg(store->db));
+		return FALSE;
+	}
+	int rows = 0, rc;
+	gboolean ok = TRUE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		if (sqlite3_column_count(st) == 1 && v && strcmp(v, "ok") == 0)
+			continue;
+		ok = FALSE;
+		if (rows++ < 5) {
+			g_string_append_printf(problems, "%s:", what);
+			for (int c = 0; c < sqlite3_column_count(st); c++)
+				g_string_append_printf(problems, " %s",
+						       (const char *)sqlite3_column_text(st, c) ?: "NULL");
+			g_string_append(problems, "; ");
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		ok = FALSE;
+		g_string_append_printf(problems, "%s: %s; ", what, sqlite3_errmsg(store->db));
+	}
+	sqlite3_finalize(st);
+	return ok;
+}
+
+gboolean
+slt_store_check(SltStore *store, GError **error)
+{
+	g_autoptr(GString) problems = g_string_new(NULL);
+	gboolean ok = check_pragma(store, "PRAGMA integrity_check", "integrity_check", problems);
+	ok = check_pragma(store, "PRAGMA foreign_key_check", "foreign_key_check", problems) && ok;
+	/* FTS5's own check compares the index with the content table. */
+	ok = check_pragma(store, "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+			  "fts integrity-check", problems) && ok;
+	if (!ok) {
+		g_string_truncate(problems, problems->len >= 2 ? problems->len - 2 : 0);
+		g_set_error(error, SLT_STORE_ERROR, SLT_STORE_ERROR_CORRUPT,
+			    "database '%s' failed its check: %s", store->path, problems->str);
+	}
+	return ok;
+}
+
+/* ---- checkpoints ------------------------------------------------------ */
+
+gboolean
+slt_store_get_checkpoint(SltStore *store, const char *mailbox, SltCheckpoint *cp,
+			 GError **error)
+{
+	memset(cp, 0, sizeof *cp);
+	sqlite3_stmt *st = slt_store_stmt(store,
+		"SELECT uidvalidity, last_uid, attempt_uid, attempts FROM checkpoints WHERE mailbox = ?", error);
+	if (!st)
+		return FALSE;
+	sqlite3_bind_text(st, 1, mailbox, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		cp->uidvalidity = (guint32)sqlite3_column_int64(st, 0);
+		cp->last_uid = (guint32)sqlite3_column_int64(st, 1);
+		cp->attempt_uid = (guint32)sqlite3_column_int64(st, 2);
+		cp->attempts = (guint)sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return slt_store_fail(store, error, "cannot read the checkpoint");
+	return TRUE;
+}
+
+gboolean
+slt_store_set_checkpoint(SltStore *store, const char *mailbox, guint32 uidvalidity,
+			 guint32 last_uid, GError **error)
+{
+	/* A new UIDVALIDITY makes the attempt counter meaningless. */
+	sqlite3_stmt *st = slt_store_stmt(store,
+		"INSERT INTO checkpoints (mailbox, uidvalidity, last_uid, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT (mailbox) DO UPDATE SET last_uid = ?3, updated_at = ?4,"
+		"  attempts = CASE WHEN uidvalidity = ?2 THEN attempts ELSE 0 END,"
+		"  attempt_uid = CASE WHEN uidvalidity = ?2 THEN attempt_uid ELSE 0 END,"
+		"  uidvalidity = ?2", error);
+	if (!st)
+		return FALSE;
+	sqlite3_bind_text(st, 1, mailbox, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, uidvalidity);
+	sqlite3_bind_int64(st, 3, last_uid);
+	sqlite3_bind_int64(st, 4, slt_store_now());
+	return slt_store_exec_stmt(store, st, "cannot write the checkpoint", error);
+}
+
+gboolean
+slt_store_note_attempt(SltStore *store, const char *mailbox, guint32 uidvalidity,
+		       guint32 uid, guint *attempts, GError **error)
+{
+	g_return_val_if_fail(!store->in_txn, FALSE);
+	if (!slt_store_begin(store, error))
+		return FALSE;
+	SltCheckpoint cp;
+	if (!slt_store_get_checkpoint(store, mailbox, &cp, error))
+		goto fail;
+	guint n = cp.uidvalidity == uidvalidity && cp.attempt_uid == uid ? cp.attempts + 1 : 1;
+	sqlite3_stmt *st = slt_store_stmt(store,
+		"INSERT INTO checkpoints (mailbox, uidvalidity, last_uid, attempt_uid, attempts, updated_at)"
+		" VALUES (?1, ?2, 0, ?3, ?4, ?5)"
+		" ON CONFLICT (mailbox) DO UPDATE SET attempt_uid = ?3, attempts = ?4, updated_at = ?5", error);
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, mailbox, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, uidvalidity);
+	sqlite3_bind_int64(st, 3, uid);
+	sqlite3_bind_int(st, 4, (int)n);
+	sqlite3_bind_int64(st, 5, slt_store_now());
+	if (!slt_store_exec_stmt(store, st, "cannot note the attempt", error) ||
+	    !slt_store_commit(store, error))
+		goto fail;
+	*attempts = n;
+	return TRUE;
+fail:
+	/* The transaction must not stay open past an error. */
+	slt_store_rollback(store);
+	return FALSE;
+}
+
+/* ---- daemon status ---------------------------------------------------- */
+
+gboolean
+slt_store_set_status(SltStore *store, const char *key, const char *value, GError **error)
+{
+	gboolean own = !store->in_txn;
+	if (own && !slt_store_begin(store, error))
+		return FALSE;
+	sqlite3_stmt *st = value ?
+		slt_store_stmt(store, "INSERT INTO daemon_status (key, value, at) VALUES (?, ?, ?)"
+				      " ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = excluded.at", error) :
+		slt_store_stmt(store, "DELETE FROM daemon_status WHERE key = ?", error);
+	gboolean ok = st != NULL;
+	if (ok) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (value) {
+			sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, slt_store_now());
+		}
+		ok = slt_store_exec_stmt(store, st, "cannot write the status", error);
+	}
+	if (own) {
+		if (ok)
+			ok = slt_store_commit(store, error);
+		else
+			slt_store_rollback(store);
+	}
+	return ok;
+}
+
+char *
+slt_store_get_status(SltStore *store, const char *key, gint64 *at)
+{
+	sqlite3_stmt *st = slt_store_stmt(store, "SELECT value, at FROM daemon_status WHERE key = ?", NULL);
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	char *v = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		v = slt_store_column_dup(st, 0);
+		if (at)
+			*at = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return v;
+}

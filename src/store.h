@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/* store: everything sltd records, in one SQLite database (WAL). The store
+ * is the only code that includes sqlite3.h; other modules see this header.
+ *
+ * Files and the tables they own (the whole schema lives in store.c's
+ * migrations, so one file shows every table; the SQL that reads and
+ * writes a table lives in the file that owns it):
+ *   store.c           connection, migrations, transactions; checkpoints,
+ *                     daemon_status
+ *   store-messages.c  messages, message_attachments, messages_fts,
+ *                     requests and request_history as ingest fills them,
+ *                     dead_letters, `sltctl list`
+ *   store-outbox.c    outbox, packages, publications, waitlist
+ *                     (the replies engineer; uses store-private.h)
+ *   (issue 7)         staff edits of requests (optimistic: version),
+ *                     label_corrections, audit, erasure
+ *
+ * Conventions: times are Unix seconds (UTC) in INTEGER columns; label
+ * lists (kenmerken, packages, why, machine evidence, defects) are JSON
+ * arrays of strings in TEXT columns (read them with json_each()); a
+ * request's reference "SLT-<id>" is requests.ref (generated). Every write
+ * runs inside slt_store_begin()/slt_store_commit() unless the function
+ * says it opens its own transaction.
+ *
+ * Durability: WAL with synchronous=NORMAL. A SIGKILL never loses a
+ * commit; a power cut may lose the last commits, but a message and its
+ * checkpoint always vanish together, so the message is simply fetched
+ * again. Before an irreversible effect outside the database that relies
+ * on earlier commits (MOVE, sending mail) call slt_store_sync(). */
+#pragma once
+
+#include <glib.h>
+#include "mime.h"
+#include "classify.h"
+
+/* The schema version this program writes (PRAGMA user_version). */
+#define SLT_STORE_SCHEMA_VERSION 2
+
+#define SLT_STORE_ERROR (slt_store_error_quark())
+GQuark slt_store_error_quark(void);
+typedef enum {
+	SLT_STORE_ERROR_OPEN,      /* cannot open or create the file */
+	SLT_STORE_ERROR_SCHEMA,    /* schema newer than this program, or a migration failed */
+	SLT_STORE_ERROR_BUSY,      /* locked by another writer beyond the busy timeout */
+	SLT_STORE_ERROR_FULL,      /* disk full, I/O error: nothing was written */
+	SLT_STORE_ERROR_CORRUPT,   /* the file is damaged (integrity check) */
+	SLT_STORE_ERROR_CONSTRAINT,/* a constraint refused the row (caller's data) */
+	SLT_STORE_ERROR_NOT_FOUND, /* no such request, message, ... */
+	SLT_STORE_ERROR_CONFLICT,  /* the row changed since it was read (version) */
+	SLT_STORE_ERROR_FAILED,    /* anything else SQLite reports */
+} SltStoreError;
+
+typedef struct _SltStore SltStore;
+
+typedef enum {
+	SLT_STORE_OPEN_CREATE   = 1 << 0, /* create the file when missing (sltd); else it must exist (sltctl) */
+	SLT_STORE_OPEN_READONLY = 1 << 1, /* no writes, no migrations (schema must be current) */
+} SltStoreOpenFlags;
+
+/* Open (or create) the database at path: WAL, foreign keys on, a busy
+ * timeout of 5 s, and every migration up to SLT_STORE_SCHEMA_VERSION,
+ * each in its own transaction. Returns a new store (free with
+ * slt_store_close) or NULL with SLT_STORE_ERROR_OPEN (e.g. "cannot open
+ * database '/var/lib/sltd/sltd.db': unable to open database file") or
+ * SLT_STORE_ERROR_SCHEMA ("database '...' has schema 7, newer than this
+ * program's 2"). */
+SltStore *slt_store_open(const char *path, SltStoreOpenFlags flags, GError **error);
+
+/* Tests only: like slt_store_open, but migrate no further than
+ * max_version (to build an old database that a later open upgrades). */
+SltStore *slt_store_open_at(const char *path, SltStoreOpenFlags flags,
+			    int max_version, GError **error);
+
+/* Close and free; NULL is allowed. An open transaction is rolled back. */
+void slt_store_close(SltStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltStore, slt_store_close)
+
+/* PRAGMA user_version of the open database. */
+int slt_store_schema_version(SltStore *store);
+
+/* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE), so
+ * a writer never fails half-way on a lock; it waits up to the busy
+ * timeout, then SLT_STORE_ERROR_BUSY. They do not nest. rollback is safe
+ * to call when no transaction is open. */
+gboolean slt_store_begin(SltStore *store, GError **error);
+gboolean slt_store_commit(SltStore *store, GError **error);
+void slt_store_rollback(SltStore *store);
+gboolean slt_store_in_transaction(SltStore *store);
+
+/* Make every commit so far durable (fsync the WAL once). Call it before
+ * an effect outside the database that depends on those commits. Must not
+ * be called inside a transaction. */
+gboolean slt_store_sync(SltStore *store, GError **error);
+
+/* PRAGMA integrity_check, foreign_key_check and the FTS index's own
+ * check. FALSE with SLT_STORE_ERROR_CORRUPT and the first problems. */
+gboolean slt_store_check(SltStore *store, GError **error);
+
+/* TRUE when err came from the store and means the store itself is
+ * unusable right now (busy, disk full, corrupt, failed), rather than one
+ * bad input row. Ingest stops a pass on these instead of dead-lettering. */
+gboolean slt_store_error_is_fatal(const GError *err);
+
+/* ---- checkpoints (store.c) ------------------------------------------ */
+
+typedef struct {
+	guint32 uidvalidity;   /* 0: no checkpoint yet */
+	guint32 last_uid;      /* the highest UID whose transaction committed */
+	guint32 attempt_uid;   /* the UID a pass last started on ... */
+	guint attempts;        /* ... and how many passes started on it (poison guard) */
+} SltCheckpoint;
+
+/* Read the checkpoint of mailbox into *cp (all zero when none). */
+gboolean slt_store_get_checkpoint(SltStore *store, const char *mailbox,
+				  SltCheckpoint *cp, GError **error);
+
+/* Set uidvalidity and last_uid (inside the caller's transaction, so it
+ * moves with the message it follows). A new uidvalidity clears the
+ * attempt counter. */
+gboolean slt_store_set_checkpoint(SltStore *store, const char *mailbox,
+				  guint32 uidvalidity, guint32 last_uid,
+				  GError **error);
+
+/* Poison guard: note (in its own transaction, committed at once) that a
+ * pass is about to process uid. Returns in *attempts how many passes
+ * have started on this uid without getting past it, this one included:
+ * 1 normally, more when earlier passes died on it (crash, kill, hang). */
+gboolean slt_store_note_attempt(SltStore *store, const char *mailbox,
+				guint32 uidvalidity, guint32 uid,
+				guint *attempts, GError **error);
+
+/* ---- daemon status, for `sltctl status` (store.c) ------------------- */
+
+/* Set key to value (NULL deletes) with the current time. Opens its own
+ * transaction when none is open. Keys in use: "last-pass", "last-error",
+ * "last-mail". */
+gboolean slt_store_set_status(SltStore *store, const char *key,
+			      const char *value, GError **error);
+/* The value of key (new string, owned by the caller) or NULL; *at (may
+ * be NULL) gets when it was set. */
+char *slt_store_get_status(SltStore *store, const char *key, gint64 *at);
+
+/* ---- messages, requests, dead letters (store-messages.c) ------------ */
+
+/* "SLT-<id>" (new string). */
+char *slt_store_ref_format(gint64 request_id);
+/* Parse "SLT-123" / "slt-123" / "123" into *request_id. */
+gboolean slt_store_ref_parse(const char *ref, gint64 *request_id);
+/* The request id of the first "[SLT-n]" tag in subject, or 0. */
+gint64 slt_store_ref_in_subject(const char *subject);
+
+/* An incoming message as ingest hands it over. Nothing is taken over:
+ * the store copies what it keeps. */
+typedef struct {
+	const char *mailbox;       /* where it was found */
+	guint32 uidvalidity;
+	guint32 uid;
+	const char *imap_flags;    /* as fetched, for the record; may be NULL */
+	GBytes *raw;               /* the exact bytes */
+	const guint8 *sha256;      /* 32 bytes, of raw */
+	const SltMessage *msg;
+	const SltClassification *labels;
+	gboolean imap_pending;     /* a keyword or MOVE is still to be done */
+} SltIncoming;
+
+typedef enum {
+	SLT_RECORD_NEW_REQUEST,    /* recorded; opened a new request */
+	SLT_RECORD_FOLLOW_UP,      /* recorded; joined an existing request */
+	SLT_RECORD_DUPLICATE,      /* seen before (same Message-ID and bytes): nothing
+				    * recorded, only its mailbox location updated */
+} SltRecordStatus;
+
+typedef struct {
+	SltRecordStatus status;
+	gint64 message_row;        /* messages.id (the earlier row for a duplicate) */
+	gint64 request_id;         /* requests.id (0 only for an unthreaded duplicate) */
+	gboolean reopened;         /* a follow-up moved the request back to 'open' */
+} SltRecordResult;
+
+/* Record one incoming message inside the caller's transaction: dedupe on
+ * (Message-ID, SHA-256 of the bytes), a message without Message-ID on
+ * the hash alone; thread it (In-Reply-To, then References newest first,
+ * naming a message we hold or a reply we sent; else an "[SLT-n]" tag in
+ * the subject naming an existing request); otherwise open a new request
+ * with the message's labels. Stores the raw bytes, the parsed fields, the
+ * labels, the attachments, and a history line. A follow-up from a person
+ * (not an automatic message) reopens a request that was 'wacht-op-klant'
+ * or 'afgerond'; labels a person (staff) set are never overwritten.
+ * Fills *result. Errors: SLT_STORE_ERROR_*. */
+gboolean slt_store_record_incoming(SltStore *store, const SltIncoming *in,
+				   SltRecordResult *result, GError **error);
+
+/* The request a message with these threading headers belongs to, or 0
+ * (no error) when none. in_reply_to and references may be NULL. */
+gboolean slt_store_find_thread(SltStore *store, const char *in_reply_to,
+			       const GPtrArray *references, const char *subject,
+			       gint64 *request_id, GError **error);
+
+/* A message that could not be recorded. raw may be NULL (too big, or not
+ * downloaded); it is kept only when raw_max is 0 or it is not larger. */
+typedef struct {
+	const char *mailbox;
+	guint32 uidvalidity;
+	guint32 uid;
+	gsize size;
+	GBytes *raw;
+	const char *error;         /* plain words, for staff */
+} SltDeadLetter;
+
+/* Record a dead letter inside the caller's transaction. The same bytes
+ * dead-lettered again (a rescan after a UIDVALIDITY change) update the
+ * existing row's location instead of adding one. *id (may be NULL) gets
+ * dead_letters.id. */
+gboolean slt_store_dead_letter(SltStore *store, const SltDeadLetter *dl,
+			       gsize raw_max, gint64 *id, GError **error);
+
+/* Append a line to a request's history (inside the caller's transaction).
+ * who: "sltd" or a staff name; action: open, message, assign, status,
+ * note, relabel, reply, suppress, waitlist, publication, erase; detail
+ * may be NULL. */
+gboolean slt_store_history_add(SltStore *store, gint64 request_id,
+			       const char *who, const char *action,
+			       const char *detail, GError **error);
+
+/* UIDs of messages recorded in mailbox/uidvalidity whose keyword/MOVE is
+ * still to be done (a pass that died between commit and the IMAP
+ * command), ascending, as guint32 in a new GArray. */
+GArray *slt_store_imap_pending(SltStore *store, const char *mailbox,
+			       guint32 uidvalidity, GError **error);
+/* Mark those UIDs done (opens its own transaction when none is open). */
+gboolean slt_store_imap_done(SltStore *store, const char *mailbox,
+			     guint32 uidvalidity, const guint32 *uids, guint n,
+			     GError **error);
+
+/* Full-text search (FTS5 syntax; plain words work) over subject and
+ * text. Returns messages.id values, best match first, at most limit, as
+ * gint64 in a new GArray. A bad query: SLT_STORE_ERROR_FAILED with
+ * SQLite's words. */
+GArray *slt_store_search(SltStore *store, const char *query, guint limit,
+			 GError **error);
+
+/* ---- listing, for `sltctl list` (store-messages.c) ------------------ */
+
+typedef struct {
+	gint64 id;
+	char *ref;              /* "SLT-12" */
+	gint64 opened_at;
+	gint64 updated_at;
+	char *status;
+	char *assignee;         /* NULL: nobody */
+	char *org;              /* NULL: unknown */
+	char *requester_addr;
+	char *requester_name;
+	char *intent;
+	char *theme;
+	char *packages;         /* JSON array */
+	gboolean review;
+	char *subject;
+	guint n_messages;
+} SltRequestRow;
+
+void slt_request_row_free(SltRequestRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltRequestRow, slt_request_row_free)
+
+typedef struct {
+	gboolean all;           /* also 'afgerond' */
+	const char *status;     /* NULL: any (subject to all) */
+	guint limit;            /* 0: no limit */
+} SltRequestFilter;
+
+/* Requests newest first. Returns a new array of SltRequestRow* (frees
+ * its rows), or NULL with error. */
+GPtrArray *slt_store_list_requests(SltStore *store, const SltRequestFilter *f,
+				   GError **error);
+
+/* Counts for tests and `sltctl status`: rows in messages (incoming),
+ * requests, dead_letters. */
+gboolean slt_store_counts(SltStore *store, gint64 *messages, gint64 *requests,
+			  gint64 *dead_letters, GError **error);
