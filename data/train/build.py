@@ -270,6 +270,9 @@ def build_one(n, total, f, hdrs, body, macros):
         msg.replace_header('Content-Type', 'multipart/report')
         msg.set_param('report-type',
                       'delivery-status' if shape == 'dsn' else 'disposition-notification')
+        # A fixed boundary: the generator's default is random, and re-running
+        # must reproduce the files.
+        msg.set_boundary('=_slt_%s' % hashlib.sha256(('b|%d' % n).encode()).hexdigest()[:24])
         msg.attach(body_part(body))
         rep = EmailMessage(policy=email.policy.default)
         if shape == 'dsn':
