@@ -24,9 +24,9 @@
 # slt_defer 'COMMAND'
 #   Runs COMMAND (eval'd) at exit, before the servers are killed; LIFO.
 # slt_spawn NAME CMD [ARGS...]
-#   Starts CMD in the background (stdin /dev/null, stdout+stderr appended to
-#   $SLT_TMP/NAME.log) and sets SLT_SPAWN_PID. It is SIGKILLed at exit if
-#   still running. slt_pid NAME prints its pid.
+#   Starts CMD in the background in its own process group (stdin /dev/null,
+#   stdout+stderr appended to $SLT_TMP/NAME.log) and sets SLT_SPAWN_PID. Its
+#   group is SIGKILLed at exit if still running. slt_pid NAME prints its pid.
 # slt_wait NAME [SECONDS=10]
 #   Waits for the spawned NAME to exit; returns its exit status (128+N when
 #   killed by signal N), or 124 after SECONDS without killing it.
@@ -182,13 +182,20 @@ _slt_wait_gone() {
 
 _slt_cleanup() {
 	local rc=$? i name pid
+	# Only the test's own shell cleans up. Bash can run the EXIT trap in a
+	# subshell too (measured: $(slt_pid x) failing on ${..:?}), which would
+	# kill the test's servers under its feet.
+	[ "$BASHPID" = "$_slt_tmp_pid" ] || return "$rc"
 	trap - EXIT INT TERM HUP
 	for (( i = ${#_slt_deferred[@]} - 1; i >= 0; i-- )); do
 		eval "${_slt_deferred[i]}" || true
 	done
 	for name in "${!_slt_spawned[@]}"; do
 		pid=${_slt_spawned[$name]}
-		{ kill -KILL "$pid" && wait "$pid"; } 2>/dev/null
+		# disown: no "Killed" job notice from bash; init reaps it later.
+		# The pid too: a child that has not reached setsid yet has no group.
+		disown "$pid" 2>/dev/null
+		kill -KILL -- "-$pid" "$pid" 2>/dev/null
 	done
 	[ -n "${SMTP_DIR:-}" ] && smtp_kill >/dev/null 2>&1
 	[ -n "${DOVECOT_DIR:-}" ] && dovecot_kill >/dev/null 2>&1
@@ -206,7 +213,10 @@ slt_spawn() {
 	local name=$1
 	shift
 	slt_tmpdir || return 1
-	"$@" </dev/null >>"$SLT_TMP/$name.log" 2>&1 &
+	# setsid: its own process group, so cleanup also gets its children. A
+	# background job is no group leader, so setsid execs in place: $! is the
+	# command itself and stays our child (slt_wait can reap it).
+	setsid "$@" </dev/null >>"$SLT_TMP/$name.log" 2>&1 &
 	SLT_SPAWN_PID=$!
 	_slt_spawned[$name]=$SLT_SPAWN_PID
 }
