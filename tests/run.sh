@@ -113,6 +113,8 @@ RUN=$(mktemp -d "${TMPDIR:-/tmp}/slt-run.XXXXXX") || exit 1
 chmod 0755 "$RUN"
 cleanup() {
 	local f
+	# Not in a runner subshell that caught a signal before bash reset its traps.
+	[ "$BASHPID" = "$$" ] || return 0
 	# timeout(1) passes the TERM on to the test, whose trap stops its
 	# servers; then wait for the runners to record what happened.
 	for f in "$RUN"/*.tpid; do
