@@ -15,6 +15,7 @@
  * `sltctl help` prints it. */
 static const SltCtlCommand commands[] = {
 	{ "help", cmd_help, "help [COMMAND]", "show help for sltctl or one command" },
+	{ "list", cmd_list, "list [--all] [--status STATUS] [--limit N]", "the requests sltd recorded, newest first" },
 	/* Hidden (no summary): debugging and tests only. */
 	{ "imap-probe", cmd_imap_probe, "imap-probe --url URL --user U --password-file F ACTION...", NULL },
 };

@@ -607,7 +607,7 @@ slt_request_row_free(SltRequestRow *row)
 	g_free(row->requester_name);
 	g_free(row->intent);
 	g_free(row->theme);
-	g_free(row->packages);
+	g_clear_pointer(&row->packages, g_ptr_array_unref);
 	g_free(row->subject);
 	g_free(row);
 }
@@ -617,7 +617,8 @@ slt_store_list_requests(SltStore *store, const SltRequestFilter *f, GError **err
 {
 	sqlite3_stmt *st = slt_store_stmt(store,
 		"SELECT r.id, r.ref, r.opened_at, r.updated_at, r.status, r.assignee, r.org,"
-		" r.requester_addr, r.requester_name, r.intent, r.theme, r.packages, r.review,"
+		" r.requester_addr, r.requester_name, r.intent, r.theme,"
+		" (SELECT group_concat(value, char(10)) FROM json_each(r.packages)), r.review,"
 		" r.subject, (SELECT count(*) FROM messages m WHERE m.request_id = r.id)"
 		" FROM requests r"
 		" WHERE (?1 OR r.status != 'afgerond') AND (?2 IS NULL OR r.status = ?2)"
@@ -642,7 +643,11 @@ slt_store_list_requests(SltStore *store, const SltRequestFilter *f, GError **err
 		r->requester_name = slt_store_column_dup(st, 8);
 		r->intent = slt_store_column_dup(st, 9);
 		r->theme = slt_store_column_dup(st, 10);
-		r->packages = slt_store_column_dup(st, 11);
+		r->packages = g_ptr_array_new_with_free_func(g_free);
+		g_autofree char *pk = slt_store_column_dup(st, 11);
+		g_auto(GStrv) pks = pk ? g_strsplit(pk, "\n", -1) : NULL;
+		for (char **q = pks; q && *q; q++)
+			g_ptr_array_add(r->packages, g_strdup(*q));
 		r->review = sqlite3_column_int(st, 12) != 0;
 		r->subject = slt_store_column_dup(st, 13);
 		r->n_messages = (guint)sqlite3_column_int(st, 14);

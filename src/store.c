@@ -603,6 +603,28 @@ slt_store_in_transaction(SltStore *store)
 }
 
 gboolean
+slt_store_savepoint(SltStore *store, GError **error)
+{
+	g_return_val_if_fail(store->in_txn, FALSE);
+	sqlite3_stmt *st = slt_store_stmt(store, "SAVEPOINT slt_one", error);
+	return st && slt_store_exec_stmt(store, st, "cannot set a savepoint", error);
+}
+
+gboolean
+slt_store_release(SltStore *store, GError **error)
+{
+	sqlite3_stmt *st = slt_store_stmt(store, "RELEASE slt_one", error);
+	return st && slt_store_exec_stmt(store, st, "cannot release a savepoint", error);
+}
+
+void
+slt_store_rollback_to(SltStore *store)
+{
+	/* ROLLBACK TO keeps the savepoint open; RELEASE ends it. */
+	sqlite3_exec(store->db, "ROLLBACK TO slt_one; RELEASE slt_one", NULL, NULL, NULL);
+}
+
+gboolean
 slt_store_sync(SltStore *store, GError **error)
 {
 	g_return_val_if_fail(!store->in_txn, FALSE);

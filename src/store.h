@@ -87,6 +87,14 @@ gboolean slt_store_commit(SltStore *store, GError **error);
 void slt_store_rollback(SltStore *store);
 gboolean slt_store_in_transaction(SltStore *store);
 
+/* A savepoint inside the open transaction: lets a caller that records
+ * several messages per transaction undo one of them. They nest: release
+ * and rollback_to act on the innermost. release keeps its work;
+ * rollback_to undoes it and ends the savepoint. */
+gboolean slt_store_savepoint(SltStore *store, GError **error);
+gboolean slt_store_release(SltStore *store, GError **error);
+void slt_store_rollback_to(SltStore *store);
+
 /* Make every commit so far durable (fsync the WAL once). Call it before
  * an effect outside the database that depends on those commits. Must not
  * be called inside a transaction. */
@@ -253,7 +261,7 @@ typedef struct {
 	char *requester_name;
 	char *intent;
 	char *theme;
-	char *packages;         /* JSON array */
+	GPtrArray *packages;    /* char* package ids; never NULL */
 	gboolean review;
 	char *subject;
 	guint n_messages;
