@@ -9,6 +9,17 @@
 # Functions return non-zero with a message on stderr when they fail; a test
 # usually says `dovecot_start || bail_out "dovecot_start failed"`.
 #
+# A test, tests/tNNNN-area-detail.sh (run by tests/run.sh, prints TAP):
+#   . "$(dirname "$0")/lib/tap.sh"
+#   . "$(dirname "$0")/lib/servers.sh"
+#   dovecot_start || bail_out "dovecot_start failed"
+#   smtp_start || bail_out "smtp_start failed"
+#   imap_load INBOX "$SLT_CORPUS/0001.eml" >/dev/null
+#   slt_spawn sltd "$SLTD" --config "$SLT_TMP/sltd.conf"
+#   ok "a reply was sent" smtp_wait_count 1
+#   is "$(imap_flags INBOX 1)" '$Processed' "marked processed"
+#   done_testing
+#
 # Set on sourcing: SLT_SRCDIR (repo root), SLT_TESTLIB (this dir), SLT_BUILD
 #   (absolute build dir: build/ or build-san/, from the environment),
 #   SLTD=$SLT_BUILD/sltd, SLTCTL=$SLT_BUILD/sltctl, SLT_CORPUS (tests/corpus/messages),
