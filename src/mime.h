@@ -26,6 +26,8 @@ typedef enum {
 	SLT_MACHINE_MDN              = 1 << 9,  /* disposition notification (read receipt) */
 	SLT_MACHINE_BULK_MAILER      = 1 << 10, /* X-Mailer/X-Campaign/Feedback-ID of a bulk mailer */
 	SLT_MACHINE_AUTOREPLY_SUBJECT = 1 << 11, /* not set by mime; room for the classifier's own use */
+	SLT_MACHINE_EXCHANGE_RULE    = 1 << 12, /* X-MS-Exchange-Generated-Message-Source / -Inbox-Rules-Loop:
+						 * made by an Outlook rule or auto-reply (weak: rules also forward human mail) */
 } SltMachineSignal;
 
 typedef struct {
@@ -59,7 +61,8 @@ struct _SltMessage {
 	GPtrArray *machine_evidence; /* char*; never NULL */
 
 	/* The text a person wrote, as valid UTF-8 with LF line ends.
-	 * text is all of it; the parts below split it up (quote.h). */
+	 * text is all of it; the parts below split it up (quote.h). These
+	 * five are never NULL ("" when there is nothing). */
 	char *text;
 	char *new_text;       /* the sender's own new text, no quotes/signature */
 	char *quoted_text;    /* quoted earlier mail ("> ", "Op ... schreef", Outlook headers) */
