@@ -2,7 +2,16 @@
 /* classify: intent, theme, kenmerken, packages and organisation of one
  * parsed message, with a confidence and the evidence in plain words.
  * Pure functions, no I/O: the model and lexicon arrive as bytes.
- * Labels are the ids of TAXONOMY.md (data/TAXONOMY.md). */
+ * Labels are the ids of TAXONOMY.md (data/TAXONOMY.md).
+ * RFC 3834 (Auto-Submitted), 3464 (DSN), 8098 (MDN) for the machine signals.
+ *
+ * How a message is decided (classify.c): machine signals, weighed with
+ * subject and body cues, decide `automatisch`; a trained linear model
+ * (linmodel.h, data/model.tsv) plus the staff lexicon (lexicon.h,
+ * data/lexicon.txt) score the other intents and the theme; rules find the
+ * packages (packages.h); the lexicon gives the kenmerken. The decision
+ * leans away from `automatisch` and `overig`: answering a machine is
+ * caught by loop protection later, dropping a person is worse. */
 #pragma once
 
 #include <glib.h>
@@ -23,7 +32,18 @@ typedef struct {
 void slt_classification_free(SltClassification *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltClassification, slt_classification_free)
 
+/* The label ids, in the order the model file lists its classes. */
+extern const char *const slt_intent_ids[6];
+extern const char *const slt_theme_ids[6];
+extern const char *const slt_kenmerk_ids[7];
+
+/* Below this intent confidence (or theme confidence below
+ * SLT_CLASSIFY_THEME_REVIEW for a request) a message is marked for review. */
+#define SLT_CLASSIFY_REVIEW 0.6
+#define SLT_CLASSIFY_THEME_REVIEW 0.4
+
 typedef struct _SltClassifier SltClassifier;
+typedef struct _SltModel SltModel;
 
 /* Build a classifier from the model, the lexicon and the municipality list
  * (each NULL: the built-in copy, see data.h). Returns a new classifier
@@ -31,9 +51,21 @@ typedef struct _SltClassifier SltClassifier;
  * lexicon file is reported with its line). */
 SltClassifier *slt_classifier_new(GBytes *model, GBytes *lexicon,
 				  GBytes *gemeenten, GError **error);
+/* As slt_classifier_new, with a model already in memory (sltctl
+ * crossval trains one per fold). Takes ownership of model, also on error. */
+SltClassifier *slt_classifier_new_from_model(SltModel *model, GBytes *lexicon,
+					     GBytes *gemeenten, GError **error);
 void slt_classifier_free(SltClassifier *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltClassifier, slt_classifier_free)
 
 /* Classify one parsed message. Never fails; returns a new result (owned by
  * the caller). Thread-safe for concurrent calls on one classifier. */
 SltClassification *slt_classify(const SltClassifier *c, const SltMessage *msg);
+
+/* Whether the classifier's model was trained on this raw message (the
+ * model records a hash of each training message): evaluations leave
+ * those out. */
+gboolean slt_classifier_trained_on(const SltClassifier *c, const char *raw, gsize len);
+
+/* The classifier's model (owned by the classifier). */
+const SltModel *slt_classifier_model(const SltClassifier *c);

@@ -1,0 +1,691 @@
+/* SPDX-License-Identifier: MIT */
+/* classify: one parsed message into intent, theme, kenmerken, packages and
+ * organisation, with a confidence and the evidence in plain words.
+ * RFC 3834 (Auto-Submitted), 3464 (DSN), 8098 (MDN), 2369/2919 (List-*).
+ *
+ * The pieces: textfeat (tokens and model features), linmodel (the trained
+ * model), lexicon (staff terms), packages (request rules). This file weighs
+ * them; every weight below is a judgement, tuned with `sltctl crossval`
+ * and `sltctl eval` (figures in tests/t0400-classify-eval.sh). */
+#include "classify.h"
+
+#include <gio/gio.h>
+#include <math.h>
+#include <string.h>
+
+#include "data.h"
+#include "lexicon.h"
+#include "linmodel.h"
+#include "packages.h"
+#include "textfeat.h"
+#include "textprep.h"
+
+const char *const slt_intent_ids[6] = {
+	"sparring", "werkpakket", "vraag", "afmelden", "automatisch", "overig",
+};
+const char *const slt_theme_ids[6] = {
+	"visie", "goed-bestuur", "netwerksamenwerking", "kwaliteit",
+	"inkoop-bekostiging", "algemeen",
+};
+const char *const slt_kenmerk_ids[7] = {
+	"k1-omvang-expertise", "k2-zichtbaar-wijk", "k3-sociale-basis",
+	"k4-aansluiten-wensen", "k5-zelf-hulp-bieden", "k6-breed-kijken",
+	"k7-expertise-erbij",
+};
+
+enum { I_SPARRING, I_WERKPAKKET, I_VRAAG, I_AFMELDEN, I_AUTOMATISCH, I_OVERIG };
+enum { T_ALGEMEEN = 5 };
+
+/* A machine score from here on means automatisch. */
+#define MACHINE_THRESHOLD 3.0
+/* Kenmerken: lexicon sum from here on. */
+#define KENMERK_THRESHOLD 2.5
+/* The lean away from overig (in log-odds): a person's request taken for
+ * spam is never answered. */
+#define OVERIG_BIAS 1.0
+
+struct _SltClassifier {
+	SltModel *model;
+	const SltModelTask *intent_task, *theme_task;
+	int intent_map[6];  /* model class of slt_intent_ids[i], or -1 */
+	int theme_map[6];
+	SltFeatureOptions fopt;
+	SltLexicon *lex;
+	GBytes *gemeenten;
+	/* Text preparers hold libstemmer objects, which are not thread-safe:
+	 * each slt_classify() call takes one from this pool for its duration. */
+	GMutex lock;
+	GPtrArray *pool;
+};
+
+void
+slt_classification_free(SltClassification *c)
+{
+	if (!c)
+		return;
+	g_free(c->intent);
+	g_free(c->theme);
+	g_ptr_array_unref(c->kenmerken);
+	g_ptr_array_unref(c->packages);
+	g_free(c->org);
+	g_ptr_array_unref(c->why);
+	g_free(c);
+}
+
+static SltTextPrep *
+pool_take(const SltClassifier *cc)
+{
+	SltClassifier *c = (SltClassifier *)cc;
+	SltTextPrep *tp = NULL;
+	g_mutex_lock(&c->lock);
+	if (c->pool->len)
+		tp = g_ptr_array_steal_index_fast(c->pool, c->pool->len - 1);
+	g_mutex_unlock(&c->lock);
+	return tp ? tp : slt_textprep_new();
+}
+
+static void
+pool_give(const SltClassifier *cc, SltTextPrep *tp)
+{
+	SltClassifier *c = (SltClassifier *)cc;
+	slt_textprep_reset(tp);
+	g_mutex_lock(&c->lock);
+	g_ptr_array_add(c->pool, tp);
+	g_mutex_unlock(&c->lock);
+}
+
+void
+slt_classifier_free(SltClassifier *c)
+{
+	if (!c)
+		return;
+	slt_model_free(c->model);
+	slt_lexicon_free(c->lex);
+	if (c->gemeenten)
+		g_bytes_unref(c->gemeenten);
+	if (c->pool)
+		g_ptr_array_free(c->pool, TRUE);
+	g_mutex_clear(&c->lock);
+	g_free(c);
+}
+
+static gboolean
+map_classes(const SltModelTask *t, const char *const *ids, int *map, GError **error)
+{
+	for (guint i = 0; i < 6; i++) {
+		map[i] = -1;
+		for (guint k = 0; k < t->classes->len; k++)
+			if (strcmp(t->classes->pdata[k], ids[i]) == 0)
+				map[i] = (int)k;
+	}
+	for (guint k = 0; k < t->classes->len; k++) {
+		gboolean known = FALSE;
+		for (guint i = 0; i < 6; i++)
+			known |= strcmp(t->classes->pdata[k], ids[i]) == 0;
+		if (!known) {
+			g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+				    "model task '%s' has an unknown class '%s'", t->name,
+				    (char *)t->classes->pdata[k]);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+SltClassifier *
+slt_classifier_new_from_model(SltModel *model, GBytes *lexicon, GBytes *gemeenten,
+			      GError **error)
+{
+	g_autoptr(SltClassifier) c = g_new0(SltClassifier, 1);
+	g_mutex_init(&c->lock);
+	c->pool = g_ptr_array_new_with_free_func((GDestroyNotify)slt_textprep_free);
+	c->model = model;
+	c->intent_task = slt_model_task(model, "intent");
+	c->theme_task = slt_model_task(model, "theme");
+	if (!c->intent_task || !c->theme_task) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+			    "model has no 'intent' or no 'theme' task");
+		return NULL;
+	}
+	if (!map_classes(c->intent_task, slt_intent_ids, c->intent_map, error) ||
+	    !map_classes(c->theme_task, slt_theme_ids, c->theme_map, error))
+		return NULL;
+	slt_feature_options_from_model(&c->fopt, model);
+
+	g_autoptr(GBytes) lex_bytes = lexicon ? g_bytes_ref(lexicon)
+		: slt_data_get("lexicon.txt", NULL, error);
+	if (!lex_bytes)
+		return NULL;
+	SltTextPrep *tp = pool_take(c);
+	c->lex = slt_lexicon_parse(lex_bytes, tp, error);
+	pool_give(c, tp);
+	if (!c->lex)
+		return NULL;
+	c->gemeenten = gemeenten ? g_bytes_ref(gemeenten)
+		: slt_data_get("gemeenten.tsv", NULL, error);
+	if (!c->gemeenten)
+		return NULL;
+	return g_steal_pointer(&c);
+}
+
+SltClassifier *
+slt_classifier_new(GBytes *model, GBytes *lexicon, GBytes *gemeenten, GError **error)
+{
+	g_autoptr(GBytes) mb = model ? g_bytes_ref(model)
+		: slt_data_get("model.tsv", NULL, error);
+	if (!mb)
+		return NULL;
+	SltModel *m = slt_model_parse(mb, error);
+	if (!m)
+		return NULL;
+	return slt_classifier_new_from_model(m, lexicon, gemeenten, error);
+}
+
+const SltModel *
+slt_classifier_model(const SltClassifier *c)
+{
+	return c->model;
+}
+
+gboolean
+slt_classifier_trained_on(const SltClassifier *c, const char *raw, gsize len)
+{
+	g_autofree char *h = slt_model_doc_hash(raw, len);
+	return g_hash_table_contains(c->model->docs, h);
+}
+
+/* ---- evidence ---- */
+
+static void
+why_add(GPtrArray *why, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+why_add(GPtrArray *why, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	for (guint i = 0; i < why->len; i++)
+		if (strcmp(why->pdata[i], s) == 0) {
+			g_free(s);
+			return;
+		}
+	g_ptr_array_add(why, s);
+}
+
+/* The words a hit matched, as the sender wrote them (folded). */
+static char *
+hit_text(const GArray *tokens, const SltLexHit *h)
+{
+	GString *s = g_string_new(NULL);
+	for (guint i = h->start; i < h->end; i++) {
+		if (s->len)
+			g_string_append_c(s, ' ');
+		g_string_append(s, g_array_index(tokens, SltToken, i).word);
+	}
+	return g_string_free(s, FALSE);
+}
+
+static const char *
+label_words(const char *label)
+{
+	if (g_str_has_prefix(label, "intent:"))
+		return label + 7;
+	if (g_str_has_prefix(label, "theme:"))
+		return label;  /* "theme:visie" reads clearly enough */
+	if (g_str_has_prefix(label, "kenmerk:"))
+		return label + 8;
+	if (g_str_has_prefix(label, "machine"))
+		return "automatisch";
+	return label;
+}
+
+static double
+zone_weight(SltZone z, gboolean reply)
+{
+	switch (z) {
+	case SLT_ZONE_SUBJECT:
+		return reply ? 0.3 : 1.5;
+	case SLT_ZONE_NEW:
+		return 1.0;
+	case SLT_ZONE_FORWARDED:
+	case SLT_ZONE_PS:
+		return 0.8;
+	default:
+		return 0;
+	}
+}
+
+/* Lexicon sums per label, each entry counted once (its best zone). */
+typedef struct {
+	double intent[6], theme[6], kenmerk[7];
+	double machine_body, machine_subject, human;
+} LexScores;
+
+static int
+index_of(const char *const *ids, guint n, const char *id)
+{
+	for (guint i = 0; i < n; i++)
+		if (strcmp(ids[i], id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void
+lex_score(const GArray *tokens, const GArray *hits, gboolean reply,
+	  LexScores *ls, GPtrArray *why, guint max_why)
+{
+	memset(ls, 0, sizeof(*ls));
+	g_autoptr(GHashTable) best = g_hash_table_new(NULL, NULL);  /* entry -> hit index + 1 */
+	for (guint i = 0; i < hits->len; i++) {
+		const SltLexHit *h = &g_array_index(hits, SltLexHit, i);
+		double w = h->entry->weight * zone_weight(h->zone, reply);
+		if (w == 0)
+			continue;
+		/* A positive term in a negation's scope does not count. */
+		if (h->negated && w > 0) {
+			if (why->len < max_why && !g_str_has_prefix(h->entry->label, "machine")) {
+				g_autofree char *t = hit_text(tokens, h);
+				why_add(why, "ontkend, telt niet: '%s' (%s)", t,
+					label_words(h->entry->label));
+			}
+			continue;
+		}
+		/* machine-subject only in the subject, machine only outside it */
+		gboolean subj = h->zone == SLT_ZONE_SUBJECT;
+		if (strcmp(h->entry->label, "machine-subject") == 0 && !subj)
+			continue;
+		if (strcmp(h->entry->label, "machine") == 0 && subj)
+			continue;
+		gpointer prev = g_hash_table_lookup(best, h->entry);
+		if (prev) {
+			const SltLexHit *ph = &g_array_index(hits, SltLexHit, GPOINTER_TO_UINT(prev) - 1);
+			double pw = ph->entry->weight * zone_weight(ph->zone, reply);
+			if (fabs(pw) >= fabs(w))
+				continue;
+		}
+		g_hash_table_insert(best, (gpointer)h->entry, GUINT_TO_POINTER(i + 1));
+	}
+	GHashTableIter it;
+	gpointer k, v;
+	/* Sum in hit order, so that the evidence list is stable. */
+	g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_hash_table_iter_init(&it, best);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		guint idx = GPOINTER_TO_UINT(v) - 1;
+		g_array_append_val(order, idx);
+	}
+	/* insertion sort: a handful of entries */
+	for (guint a = 1; a < order->len; a++)
+		for (guint b = a; b > 0 &&
+		     g_array_index(order, guint, b - 1) > g_array_index(order, guint, b); b--) {
+			guint tmp = g_array_index(order, guint, b);
+			g_array_index(order, guint, b) = g_array_index(order, guint, b - 1);
+			g_array_index(order, guint, b - 1) = tmp;
+		}
+	for (guint oi = 0; oi < order->len; oi++) {
+		const SltLexHit *h = &g_array_index(hits, SltLexHit, g_array_index(order, guint, oi));
+		const char *label = h->entry->label;
+		double w = h->entry->weight * zone_weight(h->zone, reply);
+		int idx;
+		if (g_str_has_prefix(label, "intent:") &&
+		    (idx = index_of(slt_intent_ids, 6, label + 7)) >= 0)
+			ls->intent[idx] += w;
+		else if (g_str_has_prefix(label, "theme:") &&
+			 (idx = index_of(slt_theme_ids, 6, label + 6)) >= 0)
+			ls->theme[idx] += w;
+		else if (g_str_has_prefix(label, "kenmerk:") &&
+			 (idx = index_of(slt_kenmerk_ids, 7, label + 8)) >= 0)
+			ls->kenmerk[idx] += w;
+		else if (strcmp(label, "machine") == 0)
+			ls->machine_body += w;
+		else if (strcmp(label, "machine-subject") == 0)
+			ls->machine_subject += w;
+		else if (strcmp(label, "human") == 0)
+			ls->human += w;
+	}
+}
+
+/* The lexicon evidence worth showing for the decided labels. */
+static void
+lex_why(const GArray *tokens, const GArray *hits, const char *intent,
+	const char *theme, GPtrArray *kenmerken, gboolean machine,
+	GPtrArray *why, guint max)
+{
+	guint shown = 0;
+	for (guint i = 0; i < hits->len && shown < max; i++) {
+		const SltLexHit *h = &g_array_index(hits, SltLexHit, i);
+		const char *label = h->entry->label;
+		if (h->entry->weight <= 0 || h->negated)
+			continue;
+		gboolean relevant =
+			(g_str_has_prefix(label, "intent:") && strcmp(label + 7, intent) == 0) ||
+			(g_str_has_prefix(label, "theme:") && strcmp(label + 6, theme) == 0 &&
+			 strcmp(theme, "algemeen") != 0) ||
+			(machine && g_str_has_prefix(label, "machine"));
+		for (guint k = 0; kenmerken && k < kenmerken->len && !relevant; k++)
+			relevant = g_str_has_prefix(label, "kenmerk:") &&
+				   strcmp(label + 8, kenmerken->pdata[k]) == 0;
+		if (!relevant)
+			continue;
+		if (strcmp(label, "machine-subject") == 0 && h->zone != SLT_ZONE_SUBJECT)
+			continue;
+		if (strcmp(label, "machine") == 0 && h->zone == SLT_ZONE_SUBJECT)
+			continue;
+		g_autofree char *t = hit_text(tokens, h);
+		if (h->zone == SLT_ZONE_SUBJECT)
+			why_add(why, "onderwerp noemt '%s' -> %s", t, label_words(label));
+		else
+			why_add(why, "lexicon: '%s' -> %s", t, label_words(label));
+		shown++;
+	}
+}
+
+/* ---- automatisch ---- */
+
+typedef struct {
+	guint bit;
+	double weight;
+	gboolean structural;  /* decides alone: a report, not a person */
+} Signal;
+
+/* RFC 3464 reports and RFC 8098 notifications are machine-made by
+ * construction; RFC 3834 Auto-Submitted and the X-Autoreply family are
+ * strong but not alone decisive; X-Auto-Response-Suppress is set by case
+ * systems on human mail (issue 4) and counts for little. */
+static const Signal signals[] = {
+	{ SLT_MACHINE_DSN, 10, TRUE },
+	{ SLT_MACHINE_MDN, 10, TRUE },
+	{ SLT_MACHINE_DAEMON_SENDER, 4, FALSE },
+	{ SLT_MACHINE_AUTO_SUBMITTED, 2.5, FALSE },
+	{ SLT_MACHINE_X_AUTOREPLY, 2.5, FALSE },
+	{ SLT_MACHINE_NULL_RETURN_PATH, 1.5, FALSE },
+	{ SLT_MACHINE_PRECEDENCE, 1.0, FALSE },
+	{ SLT_MACHINE_NOREPLY_SENDER, 1.0, FALSE },
+	{ SLT_MACHINE_SUPPRESS, 0.5, FALSE },
+	{ SLT_MACHINE_LIST, 0.5, FALSE },
+	{ SLT_MACHINE_BULK_MAILER, 0.5, FALSE },
+};
+
+typedef struct {
+	double score;
+	double header, subject, body, model, human;
+	gboolean structural;
+} MachineScore;
+
+static void
+machine_score(const SltMessage *msg, const SltDoc *doc, const LexScores *ls,
+	      double p_auto, double human_evidence, MachineScore *ms)
+{
+	memset(ms, 0, sizeof(*ms));
+	for (guint i = 0; i < G_N_ELEMENTS(signals); i++)
+		if (msg->machine & signals[i].bit) {
+			ms->header += signals[i].weight;
+			ms->structural |= signals[i].structural;
+		}
+	/* "RE: Automatisch antwoord" is a person answering an auto-reply:
+	 * lexicon subject hits already count 0.3 after a reply prefix. */
+	ms->subject = MIN(ls->machine_subject, 4.0);
+	ms->body = MIN(ls->machine_body, 4.0);
+	/* The model has read many auto-replies: from -1 to +1. */
+	ms->model = 2.0 * (p_auto - 0.5);
+	ms->human = ms->structural ? 0 : MIN(human_evidence, 3.0);
+	(void)doc;
+	ms->score = ms->header + ms->subject + ms->body + ms->model - ms->human;
+}
+
+/* ---- the whole decision ---- */
+
+static void
+softmax(const double *x, const gboolean *use, guint n, double *p)
+{
+	double max = -INFINITY, sum = 0;
+	for (guint i = 0; i < n; i++)
+		if (use[i])
+			max = MAX(max, x[i]);
+	for (guint i = 0; i < n; i++) {
+		p[i] = use[i] ? exp(x[i] - max) : 0;
+		sum += p[i];
+	}
+	for (guint i = 0; i < n; i++)
+		p[i] /= sum;
+}
+
+static guint
+argmax(const double *x, const gboolean *use, guint n)
+{
+	guint best = G_MAXUINT;
+	for (guint i = 0; i < n; i++)
+		if ((!use || use[i]) && (best == G_MAXUINT || x[i] > x[best]))
+			best = i;
+	return best;
+}
+
+static void
+model_probs(const SltModelTask *t, const int *map, const SltBag *bag, double *out)
+{
+	guint nc = t->classes->len;
+	double scores[nc], probs[nc];
+	slt_model_score(t, bag, scores, probs);
+	for (guint i = 0; i < 6; i++)
+		out[i] = map[i] >= 0 ? probs[map[i]] : 0;
+}
+
+static void
+model_words_why(const SltModelTask *t, const int *map, const SltBag *bag,
+		const double *p, guint chosen, GPtrArray *why)
+{
+	if (map[chosen] < 0)
+		return;
+	/* against the runner-up */
+	guint second = G_MAXUINT;
+	for (guint i = 0; i < 6; i++)
+		if (i != chosen && map[i] >= 0 && (second == G_MAXUINT || p[i] > p[second]))
+			second = i;
+	if (second == G_MAXUINT)
+		return;
+	g_autoptr(GPtrArray) top = slt_model_top_features(t, bag, map[chosen], map[second], 4);
+	if (top->len == 0)
+		return;
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < top->len; i++) {
+		if (i)
+			g_string_append(s, ", ");
+		g_string_append_printf(s, "'%s'", (char *)top->pdata[i]);
+	}
+	why_add(why, "model woorden voor %s: %s", t->name, s->str);
+	g_string_free(s, TRUE);
+}
+
+SltClassification *
+slt_classify(const SltClassifier *c, const SltMessage *msg)
+{
+	g_return_val_if_fail(c != NULL && msg != NULL, NULL);
+	SltClassification *r = g_new0(SltClassification, 1);
+	r->kenmerken = g_ptr_array_new_with_free_func(g_free);
+	r->packages = g_ptr_array_new_with_free_func(g_free);
+	r->why = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *why = r->why;
+
+	SltTextPrep *tp = pool_take(c);
+	SltDoc doc;
+	slt_doc_build(&doc, tp, msg, &c->fopt);
+
+	double pi[6], pt[6];
+	model_probs(c->intent_task, c->intent_map, &doc.bag, pi);
+	model_probs(c->theme_task, c->theme_map, &doc.bag, pt);
+
+	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(SltLexHit));
+	slt_lexicon_match(c->lex, doc.tokens, hits);
+	g_autoptr(GPtrArray) neg_why = g_ptr_array_new_with_free_func(g_free);
+	LexScores ls;
+	lex_score(doc.tokens, hits, doc.reply, &ls, neg_why, 3);
+
+	SltPackages pk;
+	slt_packages_init(&pk);
+	slt_packages_find(&doc, &pk);
+
+	/* Evidence that a person wrote to us with a request. */
+	double human = MAX(ls.human, 0);
+	human += MAX(ls.intent[I_SPARRING], 0) >= 2 ? 1.5 : 0;
+	human += MAX(ls.intent[I_AFMELDEN], 0) >= 3 ? 1.5 : 0;
+	if (pk.requested->len && pk.explicit_ && !pk.ps_only)
+		human += 2;
+	if (doc.questions && doc.new_words >= 12)
+		human += 1;
+
+	MachineScore ms;
+	machine_score(msg, &doc, &ls, pi[I_AUTOMATISCH], human, &ms);
+	gboolean automatisch = ms.structural || ms.score >= MACHINE_THRESHOLD;
+
+	/* Intent among the person-written ones. */
+	double L[6];
+	gboolean use[6] = { TRUE, TRUE, TRUE, TRUE, FALSE, TRUE };
+	for (guint i = 0; i < 6; i++)
+		L[i] = log(MAX(pi[i], 1e-4)) + ls.intent[i];
+	if (pk.requested->len) {
+		double boost = pk.ps_only ? 0.5 : pk.explicit_ ? 3.0 : 2.0;
+		L[I_WERKPAKKET] += boost;
+	}
+	if (msg->machine & (SLT_MACHINE_LIST | SLT_MACHINE_BULK_MAILER))
+		L[I_OVERIG] += 2.0;
+	else if (msg->machine & SLT_MACHINE_PRECEDENCE)
+		L[I_OVERIG] += 1.0;
+	L[I_OVERIG] -= OVERIG_BIAS;
+	guint intent = argmax(L, use, 6);
+	/* Never drop a person's request as overig: any clear request to us
+	 * wins (issue 4: "not one human request classified overig"). */
+	if (intent == I_OVERIG) {
+		double best_h = -INFINITY;
+		guint bh = I_VRAAG;
+		for (guint i = 0; i < 4; i++)
+			if (L[i] > best_h) {
+				best_h = L[i];
+				bh = i;
+			}
+		if (ls.intent[bh] >= 2.5 || (pk.requested->len && !pk.ps_only)) {
+			why_add(why, "verzoek aan ons weegt zwaarder dan overig");
+			intent = bh;
+		}
+	}
+	double P[6];
+	softmax(L, use, 6, P);
+	double confidence = P[intent];
+
+	if (automatisch) {
+		intent = I_AUTOMATISCH;
+		/* 3 -> 0.73, 5 -> 0.95 */
+		confidence = ms.structural ? 0.99 : 1.0 / (1.0 + exp(-(ms.score - 2.0)));
+		for (guint i = 0; i < msg->machine_evidence->len; i++)
+			why_add(why, "%s", (char *)msg->machine_evidence->pdata[i]);
+		if (!ms.structural)
+			why_add(why, "automatisch: signalen %.1f, onderwerp %.1f, tekst %.1f, "
+				"model %+.1f, menselijk -%.1f (drempel %.1f)", ms.header,
+				ms.subject, ms.body, ms.model, ms.human, MACHINE_THRESHOLD);
+	} else if (msg->machine) {
+		for (guint i = 0; i < msg->machine_evidence->len; i++)
+			why_add(why, "signaal telt niet alleen: %s",
+				(char *)msg->machine_evidence->pdata[i]);
+		if (ms.score > 0)
+			why_add(why, "niet automatisch: score %.1f onder drempel %.1f",
+				ms.score, MACHINE_THRESHOLD);
+	}
+	r->intent = g_strdup(slt_intent_ids[intent]);
+	r->confidence = CLAMP(confidence, 0.0, 1.0);
+	if (!automatisch)
+		why_add(why, "model: %s %.2f", slt_intent_ids[intent], pi[intent]);
+
+	/* Theme. */
+	guint theme = T_ALGEMEEN;
+	double theme_conf = 1.0;
+	double T[6];
+	gboolean tuse[6] = { TRUE, TRUE, TRUE, TRUE, TRUE, TRUE };
+	for (guint i = 0; i < 6; i++)
+		T[i] = log(MAX(pt[i], 1e-4)) + MIN(ls.theme[i], 4.0);
+	gboolean request = intent == I_SPARRING || intent == I_WERKPAKKET || intent == I_VRAAG;
+	int first_pkg = -1;
+	if (pk.requested->len)
+		first_pkg = strcmp(pk.requested->pdata[0], "alle") == 0 ? T_ALGEMEEN :
+			index_of(slt_theme_ids, 5, pk.requested->pdata[0]);
+	if (request && first_pkg >= 0)
+		T[first_pkg] += 1.5;
+	double PT[6];
+	softmax(T, tuse, 6, PT);
+	if (intent == I_WERKPAKKET && first_pkg >= 0) {
+		/* TAXONOMY.md: the primary theme of a package request is the
+		 * package the sender puts first; a request for all is algemeen. */
+		theme = (guint)first_pkg;
+		theme_conf = MAX(PT[theme], 0.9);
+		why_add(why, "thema volgt het eerste gevraagde pakket");
+	} else if (request) {
+		theme = argmax(T, tuse, 6);
+		theme_conf = PT[theme];
+	} else if (intent == I_OVERIG) {
+		/* The theme of an overig message only where it is plain. */
+		guint t = argmax(T, tuse, 6);
+		if (t != T_ALGEMEEN && PT[t] >= 0.6)
+			theme = t;
+		theme_conf = PT[theme];
+	}
+	r->theme = g_strdup(slt_theme_ids[theme]);
+	r->theme_confidence = CLAMP(theme_conf, 0.0, 1.0);
+	if (request)
+		why_add(why, "model thema: %s %.2f", slt_theme_ids[theme], pt[theme]);
+
+	/* Kenmerken: lexicon only, for requests. */
+	if (request)
+		for (guint k = 0; k < 7; k++)
+			if (ls.kenmerk[k] >= KENMERK_THRESHOLD)
+				g_ptr_array_add(r->kenmerken, g_strdup(slt_kenmerk_ids[k]));
+
+	/* Packages: only for people asking for something. */
+	if (request || intent == I_AFMELDEN) {
+		if (intent != I_AFMELDEN)
+			for (guint i = 0; i < pk.requested->len; i++)
+				g_ptr_array_add(r->packages, g_strdup(pk.requested->pdata[i]));
+		if (intent != I_AFMELDEN || pk.requested->len == 0)
+			for (guint i = 0; i < pk.why->len; i++)
+				why_add(why, "%s", (char *)pk.why->pdata[i]);
+	}
+
+	r->org = g_strdup("");
+
+	/* Evidence for the labels as decided. */
+	if (doc.used_forwarded)
+		why_add(why, "doorgestuurd bericht gelezen: de eigen tekst is één regel");
+	if (doc.lang == SLT_LANG_EN)
+		why_add(why, "Engelse tekst");
+	lex_why(doc.tokens, hits, r->intent, r->theme, r->kenmerken, automatisch, why, 6);
+	for (guint i = 0; i < neg_why->len; i++)
+		why_add(why, "%s", (char *)neg_why->pdata[i]);
+	if (!automatisch) {
+		model_words_why(c->intent_task, c->intent_map, &doc.bag, pi, intent, why);
+		if (request && theme != T_ALGEMEEN)
+			model_words_why(c->theme_task, c->theme_map, &doc.bag, pt, theme, why);
+	}
+
+	/* Review. */
+	if (r->confidence < SLT_CLASSIFY_REVIEW) {
+		r->review = TRUE;
+		why_add(why, "onzeker: zekerheid %.2f onder %.2f", r->confidence,
+			SLT_CLASSIFY_REVIEW);
+	}
+	if (request && r->theme_confidence < SLT_CLASSIFY_THEME_REVIEW) {
+		r->review = TRUE;
+		why_add(why, "thema onzeker: %.2f", r->theme_confidence);
+	}
+	if (intent == I_WERKPAKKET && r->packages->len == 0) {
+		r->review = TRUE;
+		why_add(why, "werkpakket gevraagd, maar niet te zien welk");
+	}
+	if (automatisch && !ms.structural && ms.human > 0) {
+		r->review = TRUE;
+		why_add(why, "automatisch, maar met tekenen van een verzoek");
+	}
+
+	slt_packages_clear(&pk);
+	slt_doc_clear(&doc);
+	pool_give(c, tp);
+	return r;
+}

@@ -1,0 +1,767 @@
+/* SPDX-License-Identifier: MIT */
+/* packages: the work packages a sender asks for, by rules over tokens.
+ * Every rule below cites the sample (tests/corpus/messages/NNNN.eml, "c")
+ * or training message (data/train/messages/NNNN.eml, "t") that needed it. */
+#include "packages.h"
+
+#include <string.h>
+
+const char *const slt_package_ids[5] = {
+	"visie", "goed-bestuur", "netwerksamenwerking", "kwaliteit", "inkoop-bekostiging",
+};
+
+enum { P_ALLE = 5, P_OTHERS, P_GENERIC_PL, P_ANAPH };
+
+/* A request and the words it names sit this close (tokens): further apart
+ * they belong to different thoughts (c0154: a package named, then
+ * "zou ik graag alvast ... sparren" 25 words on). */
+#define NEAR 12
+#define NEAR_WEAK 6
+
+typedef struct {
+	guint pos;
+	int pkg;
+	guint32 sentence;
+} Mention;
+
+typedef struct {
+	const SltDoc *doc;
+	const GArray *t;
+	GArray *mentions;        /* Mention, in token order */
+	guint8 *consumed;        /* per token: part of a mention */
+	SltPackages *out;
+	gboolean subject_usable; /* not a reply's old topic */
+	guint8 have[5];
+	guint8 req[5];
+	gboolean alle, others;
+} Ctx;
+
+static const SltToken *
+tok(const Ctx *c, guint i)
+{
+	return &g_array_index(c->t, SltToken, i);
+}
+
+static const char *
+word(const Ctx *c, guint i)
+{
+	return i < c->t->len ? tok(c, i)->word : "";
+}
+
+static gboolean
+same_sentence(const Ctx *c, guint a, guint b)
+{
+	return a < c->t->len && b < c->t->len && tok(c, a)->sentence == tok(c, b)->sentence;
+}
+
+static gboolean
+is_any(const char *w, const char *const *list)
+{
+	for (guint i = 0; list[i]; i++)
+		if (strcmp(w, list[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* "werkpakket", "pakketten", typos like "werkpaketten" (c0108), English. */
+static gboolean
+is_pkg_word(const char *w)
+{
+	return g_str_has_prefix(w, "werkpak") || g_str_has_prefix(w, "pakket") ||
+	       g_str_has_prefix(w, "paket") || g_str_has_prefix(w, "werkpaket") ||
+	       strcmp(w, "package") == 0 || strcmp(w, "packages") == 0 ||
+	       strcmp(w, "workpackage") == 0 || strcmp(w, "workpackages") == 0;
+}
+
+static gboolean
+is_plural_pkg(const char *w)
+{
+	return g_str_has_suffix(w, "ten") || g_str_has_suffix(w, "s");
+}
+
+/* A package name at token i: returns the package (0-4) and sets *len,
+ * or -1. Longest first: "inkoop en bekostiging" before "inkoop". */
+static int
+name_at(const Ctx *c, guint i, guint *len)
+{
+	const char *w = word(c, i), *w1 = word(c, i + 1), *w2 = word(c, i + 2);
+	gboolean s1 = same_sentence(c, i, i + 1), s2 = same_sentence(c, i, i + 2);
+	*len = 1;
+	if (strcmp(w, "inkoop") == 0 || strcmp(w, "procurement") == 0) {
+		if (s2 && (strcmp(w1, "en") == 0 || strcmp(w1, "and") == 0) &&
+		    (g_str_has_prefix(w2, "bekostig") || strcmp(w2, "funding") == 0 ||
+		     strcmp(w2, "financiering") == 0))
+			*len = 3;
+		else if (s1 && (g_str_has_prefix(w1, "bekostig") || strcmp(w1, "funding") == 0))
+			*len = 2;  /* "inkoop/bekostiging", "inkoop & bekostiging" */
+		return 4;
+	}
+	if (g_str_has_prefix(w, "bekostig") || strcmp(w, "funding") == 0)
+		return 4;
+	if (strcmp(w, "goed") == 0 && s1 && strcmp(w1, "bestuur") == 0) {
+		*len = 2;
+		return 1;
+	}
+	if (strcmp(w, "good") == 0 && s1 && strcmp(w1, "governance") == 0) {
+		*len = 2;
+		return 1;
+	}
+	if (strcmp(w, "bestuur") == 0 || strcmp(w, "governance") == 0)
+		return 1;
+	if (strcmp(w, "netwerksamenwerking") == 0)
+		return 2;
+	if ((strcmp(w, "netwerk") == 0 || strcmp(w, "network") == 0) && s1 &&
+	    (strcmp(w1, "samenwerking") == 0 || strcmp(w1, "cooperation") == 0 ||
+	     strcmp(w1, "collaboration") == 0)) {
+		*len = 2;
+		return 2;
+	}
+	if (strcmp(w, "samenwerking") == 0 || strcmp(w, "netwerken") == 0 ||
+	    strcmp(w, "networks") == 0 || strcmp(w, "network") == 0)
+		return 2;
+	if (strcmp(w, "kwaliteit") == 0 || strcmp(w, "quality") == 0)
+		return 3;
+	if (strcmp(w, "visie") == 0 || strcmp(w, "vision") == 0)
+		return 0;
+	return -1;
+}
+
+/* Words that may stand between a package word and its names, or between
+ * names in a list: "de werkpakketten Kwaliteit, leren, volgen en
+ * verantwoorden en Inkoop en bekostiging" (c0045), "het pakket over
+ * kwaliteit" (c0010), "Goed bestuur in relatie tot stevige lokale teams". */
+static const char *const chain_skip[] = {
+	"de", "het", "een", "en", "and", "of", "or", "over", "on", "about", "the",
+	"in", "relatie", "tot", "stevige", "lokale", "teams", "leren", "volgen",
+	"verantwoorden", "ook", "nog", "als", "as", "well", "van", "voor", "for",
+	"t", "m", "s", NULL,
+};
+
+static void
+add_mention(Ctx *c, guint pos, int pkg)
+{
+	Mention m = { pos, pkg, tok(c, pos)->sentence };
+	g_array_append_val(c->mentions, m);
+}
+
+static int
+cmp_mention(gconstpointer a, gconstpointer b)
+{
+	const Mention *x = a, *y = b;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void
+find_mentions(Ctx *c)
+{
+	guint n = c->t->len;
+	for (guint i = 0; i < n; i++) {
+		if (c->consumed[i])
+			continue;
+		const SltToken *t = tok(c, i);
+		const char *w = t->word;
+		if (is_pkg_word(w)) {
+			c->consumed[i] = 1;
+			gboolean named = FALSE;
+			/* "alle (vijf) werkpakketten", "all five work packages" */
+			for (guint b = 1; b <= 3 && b <= i && same_sentence(c, i, i - b); b++) {
+				const char *pw = word(c, i - b);
+				if (strcmp(pw, "alle") == 0 || strcmp(pw, "all") == 0) {
+					add_mention(c, i - b, P_ALLE);
+					named = TRUE;
+					break;
+				}
+				if (!is_any(pw, (const char *const[]){ "vijf", "5", "five", "work",
+						"de", "the", NULL }))
+					break;
+			}
+			/* a name just before: "het visie-pakket", "quality package" */
+			if (!named && i >= 1 && same_sentence(c, i, i - 1) && !c->consumed[i - 1]) {
+				guint len;
+				guint from = i >= 2 && same_sentence(c, i, i - 2) ? i - 2 : i - 1;
+				for (guint k = from; k < i; k++) {
+					int p = name_at(c, k, &len);
+					if (p >= 0 && k + len == i) {
+						add_mention(c, k, p);
+						for (guint z = k; z < i; z++)
+							c->consumed[z] = 1;
+						named = TRUE;
+						break;
+					}
+				}
+			}
+			/* names after, as a list */
+			guint j = i + 1;
+			while (j < n && j <= i + 14 && same_sentence(c, i, j)) {
+				guint len;
+				int p = name_at(c, j, &len);
+				if (p >= 0) {
+					add_mention(c, j, p);
+					for (guint z = j; z < j + len; z++)
+						c->consumed[z] = 1;
+					named = TRUE;
+					j += len;
+					continue;
+				}
+				if (is_pkg_word(word(c, j))) {
+					c->consumed[j] = 1;
+					j++;
+					continue;
+				}
+				if (is_any(word(c, j), chain_skip)) {
+					j++;
+					continue;
+				}
+				break;
+			}
+			if (!named) {
+				const char *d1 = i >= 1 && same_sentence(c, i, i - 1) ? word(c, i - 1) : "";
+				gboolean pointing = is_any(d1, (const char *const[]){ "dit", "dat",
+					"deze", "die", "beide", "this", "that", "these", "those", "both",
+					"bovenstaande", "onderstaande", "genoemde", "dezelfde", NULL });
+				if (is_plural_pkg(w) && !pointing)
+					add_mention(c, i, P_GENERIC_PL);
+				else
+					add_mention(c, i, P_ANAPH);
+			}
+			continue;
+		}
+		/* "ze alle vijf", "allemaal", "all five" (c0051, c0063) */
+		if ((strcmp(w, "alle") == 0 || strcmp(w, "all") == 0) &&
+		    same_sentence(c, i, i + 1) &&
+		    is_any(word(c, i + 1), (const char *const[]){ "vijf", "5", "five", NULL })) {
+			add_mention(c, i, P_ALLE);
+			c->consumed[i] = c->consumed[i + 1] = 1;
+			continue;
+		}
+		if (strcmp(w, "allemaal") == 0) {
+			add_mention(c, i, P_ALLE);
+			continue;
+		}
+		/* "de andere vier", "the other four", "de andere zodra ze verschijnen" */
+		if (is_any(w, (const char *const[]){ "andere", "overige", "other", "others",
+				"rest", NULL }) && i >= 1 && same_sentence(c, i, i - 1) &&
+		    is_any(word(c, i - 1), (const char *const[]){ "de", "the", "die", NULL })) {
+			const char *nw = same_sentence(c, i, i + 1) ? word(c, i + 1) : "";
+			if (strcmp(w, "rest") != 0 || is_pkg_word(nw) || !*nw ||
+			    is_any(nw, (const char *const[]){ "graag", "ook", NULL })) {
+				add_mention(c, i, P_OTHERS);
+				continue;
+			}
+		}
+		/* A subject that is a package name: "visie" (c0057). */
+		if (t->zone == SLT_ZONE_SUBJECT) {
+			guint len;
+			int p = name_at(c, i, &len);
+			if (p >= 0) {
+				add_mention(c, i, p);
+				for (guint z = i; z < i + len; z++)
+					c->consumed[z] = 1;
+			}
+		}
+	}
+	g_array_sort(c->mentions, cmp_mention);
+}
+
+typedef enum { CUE_NONE, CUE_WEAK, CUE_STRONG } CueKind;
+
+/* Is token i a request word? */
+static CueKind
+cue_at(const Ctx *c, guint i)
+{
+	const char *w = word(c, i);
+	static const char *const strong[] = {
+		"sturen", "stuur", "stuurt", "toesturen", "toestuur", "toestuurt",
+		"opsturen", "zenden", "toezenden", "toezending", "mailen", "mailt",
+		"aanvragen", "aanvraag", "noteren", "noteer", "noteert", "aanmelding",
+		"krijgen", "krijg", "verzoek", "verzoeken", "bestellen", "reserveren",
+		"send", "receive", "request", "subscribe", "get", "forward", "mail",
+		"toevoegen", "opnemen", NULL,
+	};
+	static const char *const weak[] = {
+		"graag", "svp", "aub", "pls", "please", "interesse", "geinteresseerd",
+		"interested", "like", "benieuwd", NULL,
+	};
+	if (g_str_has_prefix(w, "ontvang"))
+		return CUE_STRONG;
+	if (is_any(w, strong))
+		return CUE_STRONG;
+	/* "vraag ik ... aan", "vragen wij hierbij ... aan" (c0030, c0084) */
+	if ((strcmp(w, "vraag") == 0 || strcmp(w, "vragen") == 0)) {
+		const char *nw = word(c, i + 1), *pw = i ? word(c, i - 1) : "";
+		if (is_any(nw, (const char *const[]){ "ik", "wij", "we", "hierbij", NULL }) ||
+		    is_any(pw, (const char *const[]){ "ik", "wij", "we", NULL }))
+			for (guint j = i + 1; j < c->t->len && same_sentence(c, i, j); j++)
+				if (strcmp(word(c, j), "aan") == 0)
+					return CUE_STRONG;
+	}
+	/* "op de (wacht)lijst zetten" (c0092, c0135) */
+	if (g_str_has_suffix(w, "lijst") && strcmp(w, "lijst") != 0 ? TRUE :
+	    strcmp(w, "lijst") == 0) {
+		for (guint j = i >= 8 ? i - 8 : 0; j < c->t->len && j <= i + 4; j++)
+			if (same_sentence(c, i, j) &&
+			    (g_str_has_prefix(word(c, j), "zet") ||
+			     g_str_has_prefix(word(c, j), "plaats") ||
+			     g_str_has_prefix(word(c, j), "noteer") ||
+			     strcmp(word(c, j), "noteren") == 0))
+				return CUE_STRONG;
+		return CUE_NONE;
+	}
+	/* "dat wil ik ook graag hebben" (t0012) */
+	if (strcmp(w, "hebben") == 0 || strcmp(w, "have") == 0) {
+		for (guint j = i >= 6 ? i - 6 : 0; j < i; j++)
+			if (same_sentence(c, i, j) &&
+			    is_any(word(c, j), (const char *const[]){ "graag", "wil", "willen",
+				    "zou", "zouden", "like", "mag", NULL }))
+				return CUE_STRONG;
+		return CUE_NONE;
+	}
+	/* "kunnen jullie ons in de loop houden" (c0118) */
+	if (strcmp(w, "loop") == 0 && strcmp(word(c, i + 1), "houden") == 0)
+		return CUE_STRONG;
+	/* "ook voor ons", "naar ons" (t0017: "graag dit pakket ook voor ons") */
+	if (strcmp(w, "ons") == 0 && i >= 1 &&
+	    is_any(word(c, i - 1), (const char *const[]){ "voor", "naar", NULL }) &&
+	    i >= 2 && strcmp(word(c, i - 2), "ook") == 0)
+		return CUE_STRONG;
+	if (is_any(w, weak))
+		return CUE_WEAK;
+	return CUE_NONE;
+}
+
+/* "hebben we al", "al ontvangen", "inmiddels binnen", "already have":
+ * the packages in this clause are theirs already. Clause = between
+ * commas, within the sentence of token i. */
+static gboolean
+have_in_clause(const Ctx *c, guint from, guint to)
+{
+	gboolean al = FALSE, have = FALSE, got = FALSE, modal = FALSE, already = FALSE;
+	for (guint i = from; i < to; i++) {
+		const char *w = word(c, i);
+		if (strcmp(w, "al") == 0 || strcmp(w, "inmiddels") == 0 || strcmp(w, "reeds") == 0)
+			al = TRUE;
+		else if (strcmp(w, "already") == 0)
+			already = TRUE;
+		else if (is_any(w, (const char *const[]){ "hebben", "heb", "hebt", "heeft",
+				"had", "hadden", "have", "has", NULL }))
+			have = TRUE;
+		else if (is_any(w, (const char *const[]){ "ontvangen", "gekregen", "binnen",
+				"received", "got", "bezit", "huis", "gedownload", "downloaded", NULL }))
+			got = TRUE;
+		else if (is_any(w, (const char *const[]){ "graag", "wil", "willen", "zou",
+				"zouden", "mag", "kan", "kunnen", "would", "could", "like",
+				"please", "wanneer", "when", NULL }))
+			modal = TRUE;
+	}
+	if (already && (have || got))
+		return TRUE;
+	if (al && (have || got) && !modal)
+		return TRUE;
+	/* "wij hebben de werkpakketten inmiddels via de regio ontvangen" (c0129) */
+	if (have && got && !modal)
+		return TRUE;
+	return FALSE;
+}
+
+/* "dank voor het toesturen", "thanks for the package" (c0053). */
+static gboolean
+thanks_for(const Ctx *c, guint s, guint e)
+{
+	for (guint i = s; i + 1 < e; i++) {
+		const char *w = word(c, i);
+		if (is_any(w, (const char *const[]){ "dank", "bedankt", "thanks", "thank",
+				"dankjewel", "dankuwel", NULL })) {
+			for (guint j = i + 1; j < e && j <= i + 3; j++)
+				if (is_any(word(c, j), (const char *const[]){ "voor", "for", NULL }))
+					return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+static gboolean
+is_pronoun_at(const Ctx *c, guint i)
+{
+	const char *w = word(c, i);
+	if (!is_any(w, (const char *const[]){ "het", "m", "hem", "dat", "die", "deze",
+			"dit", "ze", "zij", "beide", "it", "them", "this", "these", "those",
+			"both", NULL }))
+		return FALSE;
+	/* An article, not a pronoun: "het pakket", "het werkpakket Visie". */
+	for (guint j = i + 1; j <= i + 2 && j < c->t->len && same_sentence(c, i, j); j++) {
+		guint len;
+		if (is_pkg_word(word(c, j)) || name_at(c, j, &len) >= 0 ||
+		    strcmp(word(c, j), "eerste") == 0)
+			return FALSE;
+	}
+	/* "ze alle vijf": the mention itself says which */
+	if (strcmp(word(c, i + 1), "alle") == 0 || strcmp(word(c, i + 1), "allemaal") == 0)
+		return FALSE;
+	return TRUE;
+}
+
+static void
+note_why(Ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+note_why(Ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	for (guint i = 0; i < c->out->why->len; i++)
+		if (strcmp(c->out->why->pdata[i], s) == 0) {
+			g_free(s);
+			return;
+		}
+	g_ptr_array_add(c->out->why, s);
+}
+
+static gboolean
+sentence_usable(const Ctx *c, guint32 s, gboolean as_antecedent)
+{
+	for (guint i = 0; i < c->t->len; i++) {
+		const SltToken *t = tok(c, i);
+		if (t->sentence != s)
+			continue;
+		switch (t->zone) {
+		case SLT_ZONE_SUBJECT:
+			return c->subject_usable;
+		case SLT_ZONE_NEW:
+		case SLT_ZONE_PS:
+			return TRUE;
+		case SLT_ZONE_FORWARDED:
+			return as_antecedent;
+		default:
+			return FALSE;
+		}
+	}
+	return FALSE;
+}
+
+/* The packages an anaphor at token pos points back to: named mentions
+ * earlier in its sentence, else in the nearest earlier sentence (two at
+ * most) that names some, else in the subject, else in a forwarded text. */
+static guint
+antecedents(const Ctx *c, guint pos, int *out)
+{
+	guint n = 0;
+	guint32 sent = tok(c, pos)->sentence;
+	/* same sentence, before pos */
+	for (guint k = 0; k < c->mentions->len; k++) {
+		const Mention *m = &g_array_index(c->mentions, Mention, k);
+		if (m->sentence == sent && m->pos < pos && m->pkg < 5)
+			out[n++] = m->pkg;
+	}
+	if (n)
+		return n;
+	/* earlier sentences of the same zone, nearest first */
+	guint8 zone = tok(c, pos)->zone;
+	guint looked = 0;
+	for (int k = (int)c->mentions->len - 1; k >= 0 && looked <= 2; k--) {
+		const Mention *m = &g_array_index(c->mentions, Mention, k);
+		if (m->sentence >= sent || m->pkg >= 5)
+			continue;
+		if (tok(c, m->pos)->zone != zone)
+			continue;
+		if (sent - m->sentence > 3)
+			break;
+		guint32 s = m->sentence;
+		for (int q = k; q >= 0; q--) {
+			const Mention *mq = &g_array_index(c->mentions, Mention, q);
+			if (mq->sentence != s)
+				break;
+			if (mq->pkg < 5)
+				out[n++] = mq->pkg;
+		}
+		/* back to token order */
+		for (guint a = 0, b = n ? n - 1 : 0; a < b; a++, b--) {
+			int tmp = out[a];
+			out[a] = out[b];
+			out[b] = tmp;
+		}
+		return n;
+	}
+	(void)looked;
+	/* the subject, a forwarded text */
+	for (int zone_try = 0; zone_try < 2 && !n; zone_try++) {
+		guint8 want = zone_try == 0 ? SLT_ZONE_SUBJECT : SLT_ZONE_FORWARDED;
+		if (want == SLT_ZONE_SUBJECT && !c->subject_usable && !c->doc->forward)
+			continue;
+		for (guint k = 0; k < c->mentions->len && n < 5; k++) {
+			const Mention *m = &g_array_index(c->mentions, Mention, k);
+			if (m->pkg < 5 && tok(c, m->pos)->zone == want)
+				out[n++] = m->pkg;
+		}
+	}
+	return n;
+}
+
+static void
+want(Ctx *c, int pkg, gboolean from_ps)
+{
+	if (pkg < 0 || pkg >= 5 || c->req[pkg])
+		return;
+	c->req[pkg] = (guint8)(c->out->requested->len + 1);
+	g_ptr_array_add(c->out->requested, (gpointer)slt_package_ids[pkg]);
+	if (!from_ps)
+		c->out->ps_only = FALSE;
+}
+
+static void
+mark_have(Ctx *c, int pkg)
+{
+	if (pkg >= 0 && pkg < 5 && !c->have[pkg]) {
+		c->have[pkg] = 1;
+		g_ptr_array_add(c->out->have, (gpointer)slt_package_ids[pkg]);
+	}
+}
+
+/* Sentence [s, e): requests and "already have" statements in it. */
+static void
+do_sentence(Ctx *c, guint s, guint e)
+{
+	gboolean from_ps = tok(c, s)->zone == SLT_ZONE_PS;
+	/* clauses by comma: have-statements are clause-bound */
+	guint cl_start = s;
+	guint8 *have_clause = g_new0(guint8, e - s);
+	for (guint i = s; i <= e; i++) {
+		if (i == e || (i > s && (tok(c, i)->flags & SLT_TOK_CLAUSE))) {
+			if (have_in_clause(c, cl_start, i))
+				for (guint k = cl_start; k < i; k++)
+					have_clause[k - s] = 1;
+			cl_start = i;
+		}
+	}
+	gboolean thanks = thanks_for(c, s, e);
+	/* cues */
+	guint cues[64], weak[64];
+	guint ncue = 0, nweak = 0;
+	for (guint i = s; i < e; i++) {
+		if (have_clause[i - s])
+			continue;
+		CueKind k = cue_at(c, i);
+		if (k == CUE_NONE || (tok(c, i)->flags & SLT_TOK_NEGATED))
+			continue;
+		if (k == CUE_STRONG && ncue < G_N_ELEMENTS(cues))
+			cues[ncue++] = i;
+		else if (k == CUE_WEAK && nweak < G_N_ELEMENTS(weak))
+			weak[nweak++] = i;
+	}
+	/* A one-line subject or note with a name and nothing else asks for it
+	 * (c0002 t0002: subject "werkpakket visie graag", body "Groet, Jan"). */
+	gboolean near_all = FALSE;
+	if (tok(c, s)->zone == SLT_ZONE_SUBJECT && ncue + nweak > 0)
+		near_all = TRUE;
+	if (thanks)
+		ncue = nweak = 0;
+
+	for (guint k = 0; k < c->mentions->len; k++) {
+		const Mention *m = &g_array_index(c->mentions, Mention, k);
+		if (m->pos < s || m->pos >= e)
+			continue;
+		if (have_clause[m->pos - s] || thanks) {
+			int ante[8];
+			guint na = 0;
+			if (m->pkg < 5)
+				mark_have(c, m->pkg);
+			else if (m->pkg == P_ANAPH || m->pkg == P_GENERIC_PL)
+				for (na = antecedents(c, m->pos, ante); na; na--)
+					mark_have(c, ante[na - 1]);
+			continue;
+		}
+	}
+	if (ncue + nweak == 0) {
+		g_free(have_clause);
+		return;
+	}
+	/* Which tokens of the sentence are close enough to a cue. */
+	for (guint i = s; i < e; i++) {
+		if (have_clause[i - s])
+			continue;
+		gboolean close = near_all;
+		for (guint q = 0; q < ncue && !close; q++)
+			if ((i > cues[q] ? i - cues[q] : cues[q] - i) <= NEAR)
+				close = TRUE;
+		for (guint q = 0; q < nweak && !close; q++)
+			if ((i > weak[q] ? i - weak[q] : weak[q] - i) <= NEAR_WEAK)
+				close = TRUE;
+		if (!close)
+			continue;
+		/* a mention starting here */
+		for (guint k = 0; k < c->mentions->len; k++) {
+			const Mention *m = &g_array_index(c->mentions, Mention, k);
+			if (m->pos != i)
+				continue;
+			if (m->pkg < 5) {
+				want(c, m->pkg, from_ps);
+				c->out->explicit_ = TRUE;
+				note_why(c, "pakket gevraagd: %s", slt_package_ids[m->pkg]);
+			} else if (m->pkg == P_ALLE) {
+				c->alle = TRUE;
+				c->out->explicit_ = TRUE;
+				if (!from_ps)
+					c->out->ps_only = FALSE;
+				note_why(c, "pakketten gevraagd: alle");
+			} else if (m->pkg == P_OTHERS) {
+				c->others = TRUE;
+				if (!from_ps)
+					c->out->ps_only = FALSE;
+			} else {
+				int ante[8];
+				guint na = antecedents(c, i, ante);
+				if (na == 0 && m->pkg == P_GENERIC_PL) {
+					/* "verzoek om toezending van de werkpakketten" (c0067) */
+					c->alle = TRUE;
+					if (!from_ps)
+						c->out->ps_only = FALSE;
+					note_why(c, "'%s' zonder namen gevraagd: alle", word(c, i));
+				}
+				for (guint a = 0; a < na; a++) {
+					want(c, ante[a], from_ps);
+					note_why(c, "'%s' verwijst naar %s", word(c, i),
+						 slt_package_ids[ante[a]]);
+				}
+			}
+		}
+		/* a pronoun pointing back: "mag ik 'm ontvangen?" (c0057) */
+		if (!c->consumed[i] && is_pronoun_at(c, i)) {
+			gboolean cue_near = FALSE;
+			for (guint q = 0; q < ncue; q++)
+				if ((i > cues[q] ? i - cues[q] : cues[q] - i) <= 6)
+					cue_near = TRUE;
+			for (guint q = 0; q < nweak; q++)
+				if ((i > weak[q] ? i - weak[q] : weak[q] - i) <= 4)
+					cue_near = TRUE;
+			if (!cue_near)
+				continue;
+			int ante[8];
+			guint na = antecedents(c, i, ante);
+			for (guint a = 0; a < na; a++) {
+				want(c, ante[a], from_ps);
+				note_why(c, "'%s' verwijst naar %s", word(c, i), slt_package_ids[ante[a]]);
+			}
+		}
+	}
+	g_free(have_clause);
+}
+
+void
+slt_packages_init(SltPackages *p)
+{
+	p->requested = g_ptr_array_new();
+	p->have = g_ptr_array_new();
+	p->why = g_ptr_array_new_with_free_func(g_free);
+	p->mentioned = FALSE;
+	p->ps_only = FALSE;
+	p->explicit_ = FALSE;
+}
+
+void
+slt_packages_clear(SltPackages *p)
+{
+	if (p->requested)
+		g_ptr_array_free(p->requested, TRUE);
+	if (p->have)
+		g_ptr_array_free(p->have, TRUE);
+	if (p->why)
+		g_ptr_array_free(p->why, TRUE);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+slt_packages_find(const SltDoc *doc, SltPackages *out)
+{
+	Ctx c = { 0 };
+	c.doc = doc;
+	c.t = doc->tokens;
+	c.out = out;
+	c.mentions = g_array_new(FALSE, FALSE, sizeof(Mention));
+	c.consumed = g_new0(guint8, doc->tokens->len + 1);
+	c.subject_usable = !doc->reply;
+	out->ps_only = TRUE;
+	find_mentions(&c);
+	out->mentioned = c.mentions->len > 0;
+
+	/* sentence by sentence, in order */
+	guint n = c.t->len;
+	guint s = 0;
+	gboolean any_new_words = doc->new_words > 3;
+	while (s < n) {
+		guint e = s;
+		while (e < n && tok(&c, e)->sentence == tok(&c, s)->sentence)
+			e++;
+		if (sentence_usable(&c, tok(&c, s)->sentence, FALSE))
+			do_sentence(&c, s, e);
+		s = e;
+	}
+	/* A subject naming packages over an empty note asks for them
+	 * ("Werkpakket Visie" and only a greeting below). */
+	if (out->requested->len == 0 && !c.alle && c.subject_usable && !any_new_words) {
+		for (guint k = 0; k < c.mentions->len; k++) {
+			const Mention *m = &g_array_index(c.mentions, Mention, k);
+			if (tok(&c, m->pos)->zone != SLT_ZONE_SUBJECT)
+				continue;
+			if (m->pkg < 5)
+				want(&c, m->pkg, FALSE);
+			else if (m->pkg == P_ALLE || m->pkg == P_GENERIC_PL)
+				c.alle = TRUE;
+		}
+		if (out->requested->len || c.alle) {
+			out->ps_only = FALSE;
+			note_why(&c, "onderwerp noemt het pakket, verder geen tekst");
+		}
+	}
+
+	/* "de andere vier": the five minus what they have, or else minus what
+	 * they named without asking for it. */
+	if (c.others && !c.alle) {
+		guint8 base[5] = { 0 };
+		gboolean any_have = FALSE;
+		for (int p = 0; p < 5; p++)
+			if (c.have[p])
+				any_have = TRUE;
+		for (int p = 0; p < 5; p++)
+			base[p] = any_have ? c.have[p] : 0;
+		if (!any_have)
+			for (guint k = 0; k < c.mentions->len; k++) {
+				const Mention *m = &g_array_index(c.mentions, Mention, k);
+				if (m->pkg < 5 && !c.req[m->pkg])
+					base[m->pkg] = 1;
+			}
+		guint nb = 0;
+		for (int p = 0; p < 5; p++)
+			nb += base[p];
+		if (nb > 0) {
+			for (int p = 0; p < 5; p++)
+				if (!base[p])
+					want(&c, p, FALSE);
+			note_why(&c, "'de andere' opgelost tegen wat ze al hebben");
+		}
+	}
+	/* Packages they have never count as asked for. */
+	if (out->have->len) {
+		note_why(&c, "al in bezit: %s", (char *)out->have->pdata[0]);
+		if (c.alle) {
+			c.alle = FALSE;
+			for (int p = 0; p < 5; p++)
+				if (!c.have[p])
+					want(&c, p, FALSE);
+		}
+		for (guint i = out->requested->len; i > 0; i--) {
+			const char *id = out->requested->pdata[i - 1];
+			for (int p = 0; p < 5; p++)
+				if (c.have[p] && strcmp(id, slt_package_ids[p]) == 0)
+					g_ptr_array_remove_index(out->requested, i - 1);
+		}
+	}
+	if (c.alle || out->requested->len == 5) {
+		g_ptr_array_set_size(out->requested, 0);
+		g_ptr_array_add(out->requested, (gpointer)"alle");
+	}
+	if (out->requested->len == 0)
+		out->ps_only = FALSE;
+	g_array_free(c.mentions, TRUE);
+	g_free(c.consumed);
+}
