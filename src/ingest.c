@@ -2,13 +2,29 @@
 /* ingest: one pass over the mailbox, every message recorded exactly once.
  * RFCs: 3501 section 2.3.1.1 (UID, UIDVALIDITY), 6851 (MOVE).
  *
- * Exactly once: a message's row and the checkpoint past its UID are
+ * Exactly once: a message's rows and the checkpoint past its UID are
  * written in one transaction. A kill before the commit loses both (the
- * message is fetched again); after it, neither. Several messages may
- * share a transaction (BATCH_MAX): the checkpoint moves with the last of
- * them, so the rule holds for the batch as a whole. A rescan after a
- * UIDVALIDITY change meets recorded messages again; the store's dedupe
- * (Message-ID + SHA-256 of the bytes) keeps them once. */
+ * message is fetched again); after it, neither. Several messages share a
+ * transaction (a batch): the checkpoint moves with the last of them, so
+ * the rule holds for the batch as a whole. A rescan after a UIDVALIDITY
+ * change meets recorded messages again; the store's dedupe (Message-ID +
+ * SHA-256 of the bytes) keeps them once.
+ *
+ * The work: the main thread reads the server's pipelined FETCH and owns
+ * the database; worker threads hash, parse and classify (pure work on
+ * one message each); results are written strictly in UID order. A batch
+ * that meets a message-scoped failure (the store or the reply hook
+ * refusing one message) is rolled back and written again one message
+ * per transaction, the refused one as a dead letter: a per-message
+ * savepoint would have done that too, but makes FTS5 write a segment per
+ * message (store.c).
+ *
+ * Poison guard: a message that kills the process (a parser crash, a hang
+ * that the watchdog ends) would come first in every pass and block the
+ * mailbox. Each pass notes the UID it starts on; a pass that finds an
+ * earlier one died there works carefully (one message at a time, each
+ * noted before its parse), so the next death points at the culprit, and
+ * after POISON_LIMIT deaths on one UID that message is set aside. */
 #include "ingest.h"
 
 #include <string.h>
@@ -16,24 +32,57 @@
 #include "log.h"
 #include "mime.h"
 
-/* Messages per transaction, and the longest a transaction stays open
- * while we wait for the server (sltctl writers wait on our lock). Each
- * commit costs a WAL write of its pages; batching halves the per-message
- * cost of small messages (see README "Benchmark"). */
-#define BATCH_MAX      32
-#define BATCH_MAX_US   (200 * 1000)
-#define POISON_LIMIT   3
+#define POISON_LIMIT       3
+#define BATCH_MAX          32
+#define BATCH_MAX_BYTES    (8u << 20)
+/* Fetched but not yet written, at most: bounds memory whatever the
+ * workers' speed. */
+#define INFLIGHT_MAX       64
+#define INFLIGHT_MAX_BYTES (32u << 20)
+
+/* One fetched message on its way to the store. */
+typedef struct {
+	guint32 uid;
+	char *flags;
+	gsize size;
+	GBytes *raw;                 /* NULL: above the cap, not downloaded */
+	/* Filled before done is set (by a worker, or at once). */
+	guint8 sha[32];
+	SltMessage *msg;
+	SltClassification *labels;
+	char *refused;               /* set aside as a dead letter, with this reason */
+	gboolean done;               /* under Pass.lock */
+} Item;
 
 typedef struct {
 	const SltIngestOptions *opt;
 	const char *mailbox;
 	guint32 uidvalidity;
 	SltIngestStats *stats;
-	gboolean first;          /* no message of this pass handled yet */
-	guint in_txn;            /* messages in the open transaction */
-	gint64 txn_started;
-	gboolean want_imap;      /* keyword or MOVE configured */
+	gboolean first;              /* no message of this pass seen yet */
+	gboolean careful;            /* an earlier pass died: one at a time, each noted */
+	gboolean failed;             /* the store failed: write nothing more */
+	GThreadPool *pool;
+	GMutex lock;
+	GCond cond;
+	GQueue inflight;             /* Item*, UID order */
+	gsize inflight_bytes;
+	GPtrArray *batch;            /* Item*, done, UID order */
+	gsize batch_bytes;
 } Pass;
+
+static void
+item_free(Item *it)
+{
+	if (!it)
+		return;
+	g_free(it->flags);
+	g_clear_pointer(&it->raw, g_bytes_unref);
+	g_clear_pointer(&it->msg, slt_message_free);
+	g_clear_pointer(&it->labels, slt_classification_free);
+	g_free(it->refused);
+	g_free(it);
+}
 
 SltImap *
 slt_ingest_connect(const SltConfig *cfg, GError **error)
@@ -49,42 +98,41 @@ slt_ingest_connect(const SltConfig *cfg, GError **error)
 	return slt_imap_connect(&o, error);
 }
 
-static gboolean
-commit_batch(Pass *p, GError **error)
+/* Hash, parse, classify: no shared state but the (thread-safe)
+ * classifier, so it runs on any thread. */
+static void
+prepare(Item *it, const SltIngestOptions *opt)
 {
-	if (!p->in_txn)
-		return TRUE;
-	p->in_txn = 0;
-	return slt_store_commit(p->opt->store, error);
+	if (it->refused || !it->raw)
+		return;
+	gsize len = 0;
+	const char *data = g_bytes_get_data(it->raw, &len);
+	gsize sha_len = sizeof it->sha;
+	g_autoptr(GChecksum) ck = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(ck, (const guchar *)data, len);
+	g_checksum_get_digest(ck, it->sha, &sha_len);
+	g_autoptr(GError) err = NULL;
+	it->msg = slt_mime_parse(data, len, &err);
+	if (!it->msg) {
+		it->refused = g_strdup_printf("cannot parse: %s", err ? err->message : "unknown error");
+		return;
+	}
+	it->labels = slt_classify(opt->classifier, it->msg);
 }
 
-static gboolean
-ensure_txn(Pass *p, GError **error)
+static void
+worker(gpointer data, gpointer user_data)
 {
-	if (slt_store_in_transaction(p->opt->store))
-		return TRUE;
-	p->txn_started = g_get_monotonic_time();
-	return slt_store_begin(p->opt->store, error);
+	Item *it = data;
+	Pass *p = user_data;
+	prepare(it, p->opt);
+	g_mutex_lock(&p->lock);
+	it->done = TRUE;
+	g_cond_broadcast(&p->cond);
+	g_mutex_unlock(&p->lock);
 }
 
-/* Set a message aside: a dead letter and the checkpoint past it, in the
- * open transaction. */
-static gboolean
-dead_letter(Pass *p, const SltImapMessage *m, const char *why, GError **error)
-{
-	g_autofree char *safe = slt_log_sanitize(why, 300);
-	slt_log_warn("ingest: '%s' UID %u set aside as a dead letter: %s",
-		     p->mailbox, m->uid, safe);
-	SltDeadLetter dl = {
-		.mailbox = p->mailbox, .uidvalidity = p->uidvalidity, .uid = m->uid,
-		.size = m->size, .raw = m->raw, .error = why,
-	};
-	if (!slt_store_dead_letter(p->opt->store, &dl, (gsize)p->opt->cfg->max_message_size,
-				   NULL, error))
-		return FALSE;
-	p->stats->dead_letters++;
-	return TRUE;
-}
+typedef enum { WROTE, REFUSED, FATAL } Outcome;
 
 static gboolean
 has_flag(const char *flags, const char *flag)
@@ -98,143 +146,241 @@ has_flag(const char *flags, const char *flag)
 	return FALSE;
 }
 
-/* Record one parsed message and its reaction inside a savepoint. Returns
- * FALSE with a fatal store error (stop the pass), or TRUE with *refused
- * set to the reason when the message must become a dead letter. */
 static gboolean
-record(Pass *p, const SltImapMessage *m, const SltMessage *msg,
-       const SltClassification *labels, const guint8 *sha, char **refused,
-       GError **error)
+dead_letter(Pass *p, const Item *it, const char *why, SltIngestStats *acc, GError **error)
 {
-	SltStore *store = p->opt->store;
-	const SltConfig *cfg = p->opt->cfg;
+	SltDeadLetter dl = {
+		.mailbox = p->mailbox, .uidvalidity = p->uidvalidity, .uid = it->uid,
+		.size = it->size, .raw = it->raw, .error = why,
+	};
+	if (!slt_store_dead_letter(p->opt->store, &dl, (gsize)p->opt->cfg->max_message_size,
+				   NULL, error))
+		return FALSE;
+	g_autofree char *safe = slt_log_sanitize(why, 300);
+	slt_log_warn("ingest: '%s' UID %u set aside as a dead letter: %s", p->mailbox, it->uid, safe);
+	acc->dead_letters++;
+	return TRUE;
+}
+
+/* Write one prepared message into the open transaction. REFUSED (with
+ * *why) when the store or the hook refused this one message: the caller
+ * rolls back. FATAL with error when the store itself failed. */
+static Outcome
+write_item(Pass *p, const Item *it, SltIngestStats *acc, char **why, GError **error)
+{
+	const SltIngestOptions *opt = p->opt;
+	const SltConfig *cfg = opt->cfg;
+	if (it->refused)
+		return dead_letter(p, it, it->refused, acc, error) ? WROTE : FATAL;
+
 	SltIncoming in = {
-		.mailbox = p->mailbox, .uidvalidity = p->uidvalidity, .uid = m->uid,
-		.imap_flags = m->flags, .raw = m->raw, .sha256 = sha,
-		.msg = msg, .labels = labels,
+		.mailbox = p->mailbox, .uidvalidity = p->uidvalidity, .uid = it->uid,
+		.imap_flags = it->flags, .raw = it->raw, .sha256 = it->sha,
+		.msg = it->msg, .labels = it->labels,
 		.imap_pending = cfg->imap_move_to ||
-			(cfg->imap_keyword && !has_flag(m->flags, cfg->imap_keyword)),
+			(cfg->imap_keyword && !has_flag(it->flags, cfg->imap_keyword)),
 	};
 	SltRecordResult r;
 	g_autoptr(GError) err = NULL;
-	if (!slt_store_savepoint(store, error))
-		return FALSE;
-	gboolean ok = slt_store_record_incoming(store, &in, &r, &err);
-	if (ok && r.status != SLT_RECORD_DUPLICATE && p->opt->react) {
+	gboolean ok = slt_store_record_incoming(opt->store, &in, &r, &err);
+	if (ok && r.status != SLT_RECORD_DUPLICATE && opt->react) {
 		SltIngested ing = {
 			.message_row = r.message_row, .request_id = r.request_id,
-			.status = r.status, .reopened = r.reopened, .msg = msg, .labels = labels,
+			.status = r.status, .reopened = r.reopened, .msg = it->msg, .labels = it->labels,
 		};
-		ok = p->opt->react(store, &ing, p->opt->react_data, &err);
+		ok = opt->react(opt->store, &ing, opt->react_data, &err);
 		if (!ok && !err)
 			g_set_error_literal(&err, SLT_STORE_ERROR, SLT_STORE_ERROR_FAILED,
 					    "the reaction failed without saying why");
 	}
 	if (!ok) {
-		slt_store_rollback_to(store);
 		if (slt_store_error_is_fatal(err)) {
 			g_propagate_error(error, g_steal_pointer(&err));
-			return FALSE;
+			return FATAL;
 		}
-		*refused = g_strdup_printf("cannot record: %s", err->message);
-		return TRUE;
+		*why = g_strdup_printf("cannot record: %s", err->message);
+		return REFUSED;
 	}
-	if (!slt_store_release(store, error))
-		return FALSE;
 	switch (r.status) {
 	case SLT_RECORD_DUPLICATE:
-		p->stats->duplicates++;
-		slt_log_debug("ingest: UID %u is message %" G_GINT64_FORMAT " seen before",
-			      m->uid, r.message_row);
+		acc->duplicates++;
 		break;
 	case SLT_RECORD_NEW_REQUEST:
-		p->stats->new_requests++;
+		acc->new_requests++;
 		/* fall through */
 	case SLT_RECORD_FOLLOW_UP:
-		p->stats->recorded++;
-		slt_log_debug("ingest: UID %u recorded as message %" G_GINT64_FORMAT " of SLT-%" G_GINT64_FORMAT,
-			      m->uid, r.message_row, r.request_id);
+		acc->recorded++;
+		slt_log_debug("ingest: UID %u is message %" G_GINT64_FORMAT " of SLT-%" G_GINT64_FORMAT,
+			      it->uid, r.message_row, r.request_id);
 		break;
+	}
+	return WROTE;
+}
+
+static void
+add_stats(SltIngestStats *to, const SltIngestStats *acc)
+{
+	to->recorded += acc->recorded;
+	to->new_requests += acc->new_requests;
+	to->duplicates += acc->duplicates;
+	to->dead_letters += acc->dead_letters;
+}
+
+/* items[0..n) in one transaction with the checkpoint past the last. On
+ * a refusal: roll back, then one transaction per message. */
+static gboolean
+write_items(Pass *p, Item **items, guint n, GError **error)
+{
+	SltStore *store = p->opt->store;
+	if (n == 0)
+		return TRUE;
+	SltIngestStats acc = { 0 };
+	g_autofree char *why = NULL;
+	if (!slt_store_begin(store, error))
+		return FALSE;
+	Outcome o = WROTE;
+	for (guint i = 0; i < n && o == WROTE; i++)
+		o = write_item(p, items[i], &acc, &why, error);
+	if (o == WROTE) {
+		if (!slt_store_set_checkpoint(store, p->mailbox, p->uidvalidity, items[n - 1]->uid, error) ||
+		    !slt_store_commit(store, error)) {
+			slt_store_rollback(store);
+			return FALSE;
+		}
+		add_stats(p->stats, &acc);
+		return TRUE;
+	}
+	slt_store_rollback(store);
+	if (o == FATAL)
+		return FALSE;
+
+	for (guint i = 0; i < n; i++) {
+		memset(&acc, 0, sizeof acc);
+		g_clear_pointer(&why, g_free);
+		if (!slt_store_begin(store, error))
+			return FALSE;
+		o = write_item(p, items[i], &acc, &why, error);
+		if (o == REFUSED) {
+			slt_store_rollback(store);
+			memset(&acc, 0, sizeof acc);
+			if (!slt_store_begin(store, error))
+				return FALSE;
+			o = dead_letter(p, items[i], why, &acc, error) ? WROTE : FATAL;
+		}
+		if (o == FATAL ||
+		    !slt_store_set_checkpoint(store, p->mailbox, p->uidvalidity, items[i]->uid, error) ||
+		    !slt_store_commit(store, error)) {
+			slt_store_rollback(store);
+			return FALSE;
+		}
+		add_stats(p->stats, &acc);
 	}
 	return TRUE;
 }
 
-/* Everything one message needs inside the open transaction: record it
- * (or set it aside) and move the checkpoint past it. */
 static gboolean
-handle(Pass *p, const SltImapMessage *m, guint poisoned_attempts, GError **error)
+flush_batch(Pass *p, GError **error)
 {
-	const SltIngestOptions *opt = p->opt;
-	g_autofree char *refused = NULL;
-	if (poisoned_attempts) {
-		refused = g_strdup_printf("sltd stopped %u times while handling this message "
-					  "(crash, kill or hang)", poisoned_attempts - 1);
-	} else if (!m->raw) {
-		refused = g_strdup_printf("message of %zu bytes is above the cap of %" G_GINT64_FORMAT
-					  " bytes ([imap] max-message-size)", m->size,
-					  opt->cfg->max_message_size);
-	} else {
-		gsize len = 0;
-		const char *data = g_bytes_get_data(m->raw, &len);
-		p->stats->bytes += len;
-		guint8 sha[32];
-		gsize sha_len = sizeof sha;
-		g_autoptr(GChecksum) ck = g_checksum_new(G_CHECKSUM_SHA256);
-		g_checksum_update(ck, (const guchar *)data, len);
-		g_checksum_get_digest(ck, sha, &sha_len);
+	gboolean ok = p->failed ||
+		write_items(p, (Item **)p->batch->pdata, p->batch->len, error);
+	g_ptr_array_set_size(p->batch, 0);
+	p->batch_bytes = 0;
+	if (!ok)
+		p->failed = TRUE;
+	return ok;
+}
 
-		g_autoptr(GError) perr = NULL;
-		g_autoptr(SltMessage) msg = slt_mime_parse(data, len, &perr);
-		if (!msg) {
-			refused = g_strdup_printf("cannot parse: %s", perr ? perr->message : "unknown error");
-		} else {
-			g_autoptr(SltClassification) labels = slt_classify(opt->classifier, msg);
-			if (!record(p, m, msg, labels, sha, &refused, error))
-				return FALSE;
+/* Move finished messages from the head of the queue into the batch,
+ * writing full batches; wait for the head while more than max_items (or
+ * max_bytes) are in flight. drain(p, 0, 0, ...) waits for all. */
+static gboolean
+drain(Pass *p, guint max_items, gsize max_bytes, GError **error)
+{
+	g_mutex_lock(&p->lock);
+	for (;;) {
+		Item *head = g_queue_peek_head(&p->inflight);
+		if (!head)
+			break;
+		if (!head->done) {
+			if (p->inflight.length <= max_items && p->inflight_bytes <= max_bytes)
+				break;
+			g_cond_wait(&p->cond, &p->lock);
+			continue;
 		}
+		g_queue_pop_head(&p->inflight);
+		p->inflight_bytes -= head->size;
+		g_mutex_unlock(&p->lock);
+		g_ptr_array_add(p->batch, head);
+		p->batch_bytes += head->size;
+		if ((p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES) &&
+		    !flush_batch(p, error))
+			return FALSE;
+		g_mutex_lock(&p->lock);
 	}
-	if (refused && !dead_letter(p, m, refused, error))
-		return FALSE;
-	return slt_store_set_checkpoint(opt->store, p->mailbox, p->uidvalidity, m->uid, error);
+	g_mutex_unlock(&p->lock);
+	return TRUE;
 }
 
 static gboolean
 on_message(const SltImapMessage *m, gpointer user_data, GError **error)
 {
 	Pass *p = user_data;
-	SltStore *store = p->opt->store;
-	guint poisoned = 0;
+	const SltIngestOptions *opt = p->opt;
+	if (p->failed) {
+		g_set_error_literal(error, SLT_STORE_ERROR, SLT_STORE_ERROR_FAILED,
+				    "the store failed earlier in this pass");
+		return FALSE;
+	}
 
-	/* Poison guard: a message that kills the process (a parser crash, a
-	 * hang the watchdog ends) would be fetched first by every pass and
-	 * block the mailbox for ever. Count the passes that started on it;
-	 * only a pass that got its bytes and died before committing counts. */
-	if (p->first) {
-		p->first = FALSE;
+	Item *it = g_new0(Item, 1);
+	it->uid = m->uid;
+	it->flags = g_strdup(m->flags);
+	it->size = m->raw ? g_bytes_get_size(m->raw) : m->size;
+	it->raw = m->raw ? g_bytes_ref(m->raw) : NULL;
+	if (m->raw)
+		p->stats->bytes += it->size;
+
+	if (p->first || p->careful) {
 		guint attempts = 0;
-		if (!slt_store_note_attempt(store, p->mailbox, p->uidvalidity, m->uid,
-					    &attempts, error))
+		if (!slt_store_note_attempt(opt->store, p->mailbox, p->uidvalidity, m->uid,
+					    &attempts, error)) {
+			item_free(it);
 			return FALSE;
-		guint limit = p->opt->poison_limit ? p->opt->poison_limit : POISON_LIMIT;
+		}
+		guint limit = opt->poison_limit ? opt->poison_limit : POISON_LIMIT;
 		if (attempts > limit)
-			poisoned = attempts;
+			it->refused = g_strdup_printf("sltd stopped %u times while handling this "
+						      "message (crash, kill or hang)", attempts - 1);
+		if (p->first && attempts > 1 && !p->careful) {
+			slt_log_notice("ingest: a pass died %u time(s) at UID %u: going one message at a time",
+				       attempts - 1, m->uid);
+			p->careful = TRUE;
+		}
+		p->first = FALSE;
 	}
-	if (!ensure_txn(p, error))
-		return FALSE;
-	/* A store failure half-way through must not leave half a message in
-	 * the batch that is committed after the fetch stops. */
-	if (!slt_store_savepoint(store, error))
-		return FALSE;
-	if (!handle(p, m, poisoned, error)) {
-		slt_store_rollback_to(store);
-		return FALSE;
+	if (!it->raw && !it->refused)
+		it->refused = g_strdup_printf("message of %zu bytes is above the cap of %" G_GINT64_FORMAT
+					      " bytes ([imap] max-message-size)", m->size,
+					      opt->cfg->max_message_size);
+
+	if (p->careful || !p->pool) {
+		prepare(it, opt);
+		g_ptr_array_add(p->batch, it);
+		p->batch_bytes += it->size;
+		if (p->careful || p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES)
+			return flush_batch(p, error);
+		return TRUE;
 	}
-	if (!slt_store_release(store, error))
-		return FALSE;
-	p->in_txn++;
-	if (p->in_txn >= BATCH_MAX || g_get_monotonic_time() - p->txn_started > BATCH_MAX_US)
-		return commit_batch(p, error);
-	return TRUE;
+
+	g_mutex_lock(&p->lock);
+	g_queue_push_tail(&p->inflight, it);
+	p->inflight_bytes += it->size;
+	if (it->refused)
+		it->done = TRUE;
+	g_mutex_unlock(&p->lock);
+	if (!it->done)
+		g_thread_pool_push(p->pool, it, NULL);
+	return drain(p, INFLIGHT_MAX, INFLIGHT_MAX_BYTES, error);
 }
 
 /* Keyword and MOVE for every recorded message still waiting for them
@@ -258,15 +404,16 @@ imap_actions(Pass *p, SltImap *imap, GError **error)
 		return FALSE;
 	guint done = 0;
 	gboolean ok = TRUE;
-	for (; done < uids->len && ok; done++) {
+	while (done < uids->len) {
 		guint32 uid = g_array_index(uids, guint32, done);
 		if (cfg->imap_keyword)
 			ok = slt_imap_add_keyword(imap, uid, cfg->imap_keyword, error);
 		if (ok && cfg->imap_move_to)
 			ok = slt_imap_move(imap, uid, cfg->imap_move_to, error);
+		if (!ok)
+			break;
+		done++;
 	}
-	if (!ok)
-		done--;
 	g_autoptr(GError) err = NULL;
 	if (done && !slt_store_imap_done(store, p->mailbox, p->uidvalidity,
 					 (const guint32 *)(const void *)uids->data, done, &err)) {
@@ -276,6 +423,14 @@ imap_actions(Pass *p, SltImap *imap, GError **error)
 	}
 	p->stats->imap_done += done;
 	return ok;
+}
+
+static guint
+worker_count(const SltIngestOptions *opt)
+{
+	if (opt->workers)
+		return opt->workers;
+	return CLAMP(g_get_num_processors(), 1, 8);
 }
 
 gboolean
@@ -325,23 +480,39 @@ slt_ingest_run(const SltIngestOptions *opt, SltImap *imap, SltIngestStats *stats
 		.opt = opt, .mailbox = mailbox, .uidvalidity = info.uidvalidity,
 		.stats = stats, .first = TRUE,
 	};
+	g_mutex_init(&p.lock);
+	g_cond_init(&p.cond);
+	g_queue_init(&p.inflight);
+	p.batch = g_ptr_array_new_with_free_func((GDestroyNotify)item_free);
+	guint workers = worker_count(opt);
+	if (workers > 1 && uids->len > 1)
+		p.pool = g_thread_pool_new(worker, &p, (int)workers, FALSE, NULL);
+
 	gboolean ok = TRUE;
 	g_autoptr(GError) err = NULL;
 	if (uids->len)
 		ok = slt_imap_fetch(imap, (const guint32 *)(const void *)uids->data, uids->len,
 				    (gsize)cfg->max_message_size, on_message, &p, &err);
-	/* Whatever is in the open transaction is complete, message and
-	 * checkpoint both: keep it even when the fetch broke off. If the
-	 * failure was the store's own, the commit fails too and nothing of
-	 * the batch is kept. */
-	if (p.in_txn) {
-		g_autoptr(GError) cerr = NULL;
-		if (!commit_batch(&p, &cerr) && ok) {
+	/* What arrived before a broken fetch is complete: write it. After a
+	 * store failure, drain only waits for the workers and writes
+	 * nothing. */
+	g_autoptr(GError) derr = NULL;
+	if (!drain(&p, 0, 0, &derr) || !flush_batch(&p, derr ? NULL : &derr)) {
+		if (ok) {
 			ok = FALSE;
-			g_propagate_error(&err, g_steal_pointer(&cerr));
+			g_propagate_error(&err, g_steal_pointer(&derr));
 		}
 	}
-	slt_store_rollback(store);
+	if (p.pool)
+		g_thread_pool_free(p.pool, FALSE, TRUE);
+	/* After a store failure the queue may still hold items. */
+	Item *left;
+	while ((left = g_queue_pop_head(&p.inflight)))
+		item_free(left);
+	g_ptr_array_unref(p.batch);
+	g_mutex_clear(&p.lock);
+	g_cond_clear(&p.cond);
+
 	if (ok)
 		ok = imap_actions(&p, imap, &err);
 	if (!ok) {

@@ -12,7 +12,8 @@
 #include "classify.h"
 
 /* What the reaction hook gets: one message just recorded (not a
- * duplicate), valid only during the call. */
+ * duplicate), valid only during the call. The hook runs on the thread
+ * that called slt_ingest_run (the store's thread). */
 typedef struct {
 	gint64 message_row;          /* messages.id */
 	gint64 request_id;           /* requests.id */
@@ -43,6 +44,8 @@ typedef struct {
 	gpointer react_data;
 	guint poison_limit;          /* passes that may die on one message before it
 				      * is set aside as a dead letter; 0: 3 */
+	guint workers;               /* threads that parse and classify; 0: one per CPU;
+				      * 1: all on the calling thread */
 } SltIngestOptions;
 
 typedef struct {

@@ -183,18 +183,19 @@ weak_intent(const char *intent)
 	return !intent || strcmp(intent, "automatisch") == 0 || strcmp(intent, "overig") == 0;
 }
 
+/* opened: when the person wrote; updated_at is now. */
 static gboolean
-request_create(SltStore *store, const SltMessage *m, const Labels *l, gint64 now,
+request_create(SltStore *store, const SltMessage *m, const Labels *l, gint64 opened,
 	       gint64 *id, GError **error)
 {
 	sqlite3_stmt *st = slt_store_stmt(store,
 		"INSERT INTO requests (opened_at, updated_at, last_message_at, org,"
 		" requester_addr, requester_name, subject, intent, theme, kenmerken,"
 		" packages, confidence, review)"
-		" VALUES (?1, ?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", error);
+		" VALUES (?1, max(?1, ?12), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", error);
 	if (!st)
 		return FALSE;
-	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 1, opened);
 	slt_store_bind_text(st, 2, l->org, TRUE);
 	slt_store_bind_text(st, 3, m->from_addr, TRUE);
 	slt_store_bind_text(st, 4, m->from_name, TRUE);
@@ -205,6 +206,7 @@ request_create(SltStore *store, const SltMessage *m, const Labels *l, gint64 now
 	sqlite3_bind_text(st, 9, l->packages, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 10, l->confidence);
 	sqlite3_bind_int(st, 11, l->review);
+	sqlite3_bind_int64(st, 12, slt_store_now());
 	if (!slt_store_exec_stmt(store, st, "cannot create a request", error))
 		return FALSE;
 	*id = sqlite3_last_insert_rowid(store->db);
@@ -216,7 +218,7 @@ request_create(SltStore *store, const SltMessage *m, const Labels *l, gint64 now
  * classifier's weak labels (automatisch, overig) give way to a real
  * intent, unless staff set the labels. */
 static gboolean
-request_follow_up(SltStore *store, gint64 id, const Labels *l, gint64 now,
+request_follow_up(SltStore *store, gint64 id, const Labels *l, gint64 now, gint64 written,
 		  gint64 message_row, gboolean *reopened, GError **error)
 {
 	*reopened = FALSE;
@@ -246,7 +248,8 @@ request_follow_up(SltStore *store, gint64 id, const Labels *l, gint64 now,
 		!weak_intent(l->intent);
 
 	st = slt_store_stmt(store,
-		"UPDATE requests SET updated_at = ?2, last_message_at = ?2, version = version + 1,"
+		"UPDATE requests SET updated_at = ?2, last_message_at = max(coalesce(last_message_at, 0), ?12),"
+		" version = version + 1,"
 		" status = CASE WHEN ?3 THEN 'open' ELSE status END,"
 		" org = coalesce(org, ?4),"
 		" intent = CASE WHEN ?5 THEN ?6 ELSE intent END,"
@@ -269,6 +272,7 @@ request_follow_up(SltStore *store, gint64 id, const Labels *l, gint64 now,
 	sqlite3_bind_text(st, 9, l->packages, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 10, l->confidence);
 	sqlite3_bind_int(st, 11, l->review);
+	sqlite3_bind_int64(st, 12, written);
 	if (!slt_store_exec_stmt(store, st, "cannot update a request", error))
 		return FALSE;
 
@@ -361,6 +365,16 @@ insert_message(SltStore *store, const SltIncoming *in, const Labels *l, gint64 r
 		return FALSE;
 	*row = sqlite3_last_insert_rowid(store->db);
 
+	/* The FTS index (no insert trigger: see the schema). */
+	st = slt_store_stmt(store, "INSERT INTO messages_fts (rowid, subject, text) VALUES (?, ?, ?)", error);
+	if (!st)
+		return FALSE;
+	sqlite3_bind_int64(st, 1, *row);
+	slt_store_bind_text(st, 2, m->subject, FALSE);
+	slt_store_bind_text(st, 3, m->text, FALSE);
+	if (!slt_store_exec_stmt(store, st, "cannot index a message", error))
+		return FALSE;
+
 	for (guint i = 0; i < m->attachments->len; i++) {
 		const SltAttachment *a = g_ptr_array_index(m->attachments, i);
 		st = slt_store_stmt(store,
@@ -448,9 +462,12 @@ slt_store_record_incoming(SltStore *store, const SltIncoming *in,
 	Labels l;
 	labels_init(&l, in->labels);
 	gint64 now = slt_store_now();
+	/* A request opens when the person wrote (a backlog ingested later
+	 * keeps its order), unless their clock says something absurd. */
+	gint64 written = m->date > 0 && m->date <= now + 86400 ? m->date : now;
 	gboolean ok;
 	if (request_id == 0) {
-		ok = request_create(store, m, &l, now, &request_id, error) &&
+		ok = request_create(store, m, &l, written, &request_id, error) &&
 			insert_message(store, in, &l, request_id, now, &result->message_row, error);
 		if (ok) {
 			g_autofree char *detail = g_strdup_printf("message %" G_GINT64_FORMAT,
@@ -460,7 +477,7 @@ slt_store_record_incoming(SltStore *store, const SltIncoming *in,
 		result->status = SLT_RECORD_NEW_REQUEST;
 	} else {
 		ok = insert_message(store, in, &l, request_id, now, &result->message_row, error) &&
-			request_follow_up(store, request_id, &l, now, result->message_row,
+			request_follow_up(store, request_id, &l, now, written, result->message_row,
 					  &result->reopened, error);
 		result->status = SLT_RECORD_FOLLOW_UP;
 	}

@@ -87,10 +87,11 @@ gboolean slt_store_commit(SltStore *store, GError **error);
 void slt_store_rollback(SltStore *store);
 gboolean slt_store_in_transaction(SltStore *store);
 
-/* A savepoint inside the open transaction: lets a caller that records
- * several messages per transaction undo one of them. They nest: release
- * and rollback_to act on the innermost. release keeps its work;
- * rollback_to undoes it and ends the savepoint. */
+/* A savepoint inside the open transaction. They nest: release and
+ * rollback_to act on the innermost. release keeps its work; rollback_to
+ * undoes it and ends the savepoint. Costly around message inserts: FTS5
+ * writes a segment at every savepoint (ingest replays a failed batch
+ * instead). */
 gboolean slt_store_savepoint(SltStore *store, GError **error);
 gboolean slt_store_release(SltStore *store, GError **error);
 void slt_store_rollback_to(SltStore *store);
