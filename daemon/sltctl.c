@@ -18,6 +18,7 @@ static const SltCtlCommand commands[] = {
 	{ "list", cmd_list, "list [--all] [--status STATUS] [--limit N]", "the requests sltd recorded, newest first" },
 	/* Hidden (no summary): debugging and tests only. */
 	{ "imap-probe", cmd_imap_probe, "imap-probe --url URL --user U --password-file F ACTION...", NULL },
+	{ "smtp-probe", cmd_smtp_probe, "smtp-probe --url URL --rcpt ADDR FILE...", NULL },
 };
 
 static const SltCtlCommand *

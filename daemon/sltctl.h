@@ -29,6 +29,7 @@ int cmd_eval(SltCtl *ctl, int argc, char **argv);
 int cmd_train(SltCtl *ctl, int argc, char **argv);
 int cmd_list(SltCtl *ctl, int argc, char **argv);
 int cmd_imap_probe(SltCtl *ctl, int argc, char **argv);
+int cmd_smtp_probe(SltCtl *ctl, int argc, char **argv);
 
 /* Print "sltctl: <message>" to stderr; returns 1 for `return sltctl_fail(...)`. */
 int sltctl_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
