@@ -49,7 +49,7 @@ PROGS     := $(B)/sltd $(B)/sltctl
 UNIT_SRC  := $(wildcard tests/unit/test-*.c)
 UNIT      := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps check unit integration bench demo install clean fuzz
+.PHONY: all deps check unit integration bench demo install clean fuzz model
 .DELETE_ON_ERROR:
 
 all: deps
@@ -174,6 +174,13 @@ fuzz: $(FUZZ_BINS)
 	    -artifact_prefix=build/fuzz/crash-$$name- \
 	    build/fuzz/corpus-$$name tests/fuzz/corpus-$$name; \
 	done
+
+# `make model`: rebuild the classifier model (data/model.tsv, built into the
+# programs) from the training sets: data/train without the files in its
+# heldout.txt, and the sample corpus. Run it after changing either, or the
+# text preparation; tests/t0400 fails while the committed file is stale.
+model: $(B)/sltctl
+	$(B)/sltctl train -o data/model.tsv data/train tests/corpus
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -14,8 +14,16 @@
 /* Commands are added here as their files land; keep the table sorted as
  * `sltctl help` prints it. */
 static const SltCtlCommand commands[] = {
+	{ "classify", cmd_classify, "classify [--model F] [--lexicon F] [--bench SECS] FILE.eml...",
+	  "classify messages, one JSON object per line (no config needed)" },
+	{ "crossval", cmd_crossval, "crossval [-k K] [--set KEY=VALUE] DIR...",
+	  "k-fold cross-validation of the classifier on labelled sets" },
+	{ "eval", cmd_eval, "eval [--exclude-trained] [--heldout] [--min FIELD=X] DIR...",
+	  "classify labelled sets and compare with their labels" },
 	{ "help", cmd_help, "help [COMMAND]", "show help for sltctl or one command" },
 	{ "list", cmd_list, "list [--all] [--status STATUS] [--limit N]", "the requests sltd recorded, newest first" },
+	{ "train", cmd_train, "train [-o FILE] [--set KEY=VALUE] DIR...",
+	  "build a classifier model from labelled sets (DIR/messages, DIR/labels.tsv)" },
 	/* Hidden (no summary): debugging and tests only. */
 	{ "imap-probe", cmd_imap_probe, "imap-probe --url URL --user U --password-file F ACTION...", NULL },
 	{ "smtp-probe", cmd_smtp_probe, "smtp-probe --url URL --rcpt ADDR FILE...", NULL },

@@ -27,12 +27,19 @@ int cmd_help(SltCtl *ctl, int argc, char **argv);
 int cmd_classify(SltCtl *ctl, int argc, char **argv);
 int cmd_eval(SltCtl *ctl, int argc, char **argv);
 int cmd_train(SltCtl *ctl, int argc, char **argv);
+int cmd_crossval(SltCtl *ctl, int argc, char **argv);
 int cmd_list(SltCtl *ctl, int argc, char **argv);
 int cmd_imap_probe(SltCtl *ctl, int argc, char **argv);
 int cmd_smtp_probe(SltCtl *ctl, int argc, char **argv);
 
 /* Print "sltctl: <message>" to stderr; returns 1 for `return sltctl_fail(...)`. */
 int sltctl_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/* The classifier from the built-in model and lexicon, or from the given
+ * files (NULL: built-in); for classify and eval (sltctl-classify.c).
+ * Returns a new classifier, or NULL after printing why. */
+struct _SltClassifier *sltctl_load_classifier(const char *verb, const char *model_path,
+					      const char *lexicon_path);
 
 /* The default config path: $SLTD_CONFIG, else /etc/sltd/sltd.conf. */
 const char *sltctl_config_path(SltCtl *ctl);

@@ -521,6 +521,10 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 	g_autoptr(GPtrArray) neg_why = g_ptr_array_new_with_free_func(g_free);
 	LexScores ls;
 	lex_score(doc.tokens, hits, doc.reply, &ls, neg_why, 3);
+	/* A newsletter's "Afmelden? Klik hier" footer is the list's, not a
+	 * reader asking us (c0087, c0117). */
+	if (msg->machine & (SLT_MACHINE_LIST | SLT_MACHINE_BULK_MAILER | SLT_MACHINE_PRECEDENCE))
+		ls.intent[I_AFMELDEN] *= 0.25;
 
 	SltPackages pk;
 	slt_packages_init(&pk);
@@ -546,7 +550,12 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 		L[i] = log(MAX(pi[i], 1e-4)) + ls.intent[i];
 	if (pk.requested->len) {
 		double boost = pk.ps_only ? 0.5 : pk.explicit_ ? 3.0 : 2.0;
-		L[I_WERKPAKKET] += boost;
+		/* TAXONOMY.md: a message asking for a sparring session and for
+		 * packages is sparring (the reply covers both). */
+		if (ls.intent[I_SPARRING] >= 2.5)
+			L[I_SPARRING] += boost;
+		else
+			L[I_WERKPAKKET] += boost;
 	}
 	if (msg->machine & (SLT_MACHINE_LIST | SLT_MACHINE_BULK_MAILER))
 		L[I_OVERIG] += 2.0;

@@ -557,6 +557,16 @@ do_sentence(Ctx *c, guint s, guint e)
 	if (thanks)
 		ncue = nweak = 0;
 
+	/* "Visie hebben we al": in a have-clause a bare name is the package. */
+	for (guint i = s; i < e; i++) {
+		guint len;
+		int p;
+		if (have_clause[i - s] && !c->consumed[i] && (p = name_at(c, i, &len)) >= 0) {
+			mark_have(c, p);
+			for (guint z = i; z < i + len && z < e; z++)
+				c->consumed[z] = 1;
+		}
+	}
 	for (guint k = 0; k < c->mentions->len; k++) {
 		const Mention *m = &g_array_index(c->mentions, Mention, k);
 		if (m->pos < s || m->pos >= e)

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* classeval: classifier results against labels: accuracy per field,
+ * per-label precision and recall, confusion matrices, the misclassified
+ * files. Shared by `sltctl eval` and `sltctl crossval`. */
+#pragma once
+
+#include <glib.h>
+#include "classify.h"
+#include "corpus.h"
+
+typedef struct _SltEval SltEval;
+
+SltEval *slt_eval_new(void);
+void slt_eval_free(SltEval *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltEval, slt_eval_free)
+
+/* Record one result (gold and pred are only read). */
+void slt_eval_add(SltEval *e, const SltCorpusItem *gold, const SltClassification *pred);
+
+/* Fields: "intent" (all messages), "theme" (messages whose labelled intent
+ * is sparring, werkpakket or vraag), "packages" (all; the same set of
+ * packages), "org", "kenmerken" (the same set). Returns the accuracy,
+ * or -1 when no message counts. */
+double slt_eval_accuracy(const SltEval *e, const char *field);
+guint slt_eval_count(const SltEval *e, const char *field);
+
+/* Labelled person-written requests (sparring, werkpakket, vraag,
+ * afmelden) classified automatisch or overig: the costly error. */
+guint slt_eval_dropped(const SltEval *e);
+
+/* The whole report as text. With list_errors, every misclassified file
+ * with gold -> predicted per field. */
+void slt_eval_report(const SltEval *e, GString *out, gboolean list_errors);

@@ -1,0 +1,908 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the classifier: text preparation, the model file and its
+ * trainers, the lexicon, the package rules, and the decision rules (one
+ * case per rule, and the tricky cases: negation, forwards, quoted text on
+ * another theme, English, subject-only requests, "RE: Automatisch
+ * antwoord", X-Auto-Response-Suppress on human mail, "de andere vier",
+ * packages they already have).
+ *
+ * The rule tests run on a neutral model (every class equally likely), so
+ * that they test the rules and the lexicon and not what a model happened
+ * to learn; a few end-to-end cases use the built-in model. Messages are
+ * SltMessage structs written by hand, as mime.c and quote.c would give. */
+#include <gio/gio.h>
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "classify.h"
+#include "data.h"
+#include "lexicon.h"
+#include "linmodel.h"
+#include "packages.h"
+#include "textfeat.h"
+#include "textprep.h"
+#include "train.h"
+
+/* ---- messages ---- */
+
+typedef struct {
+	const char *subject;
+	const char *new_text;
+	const char *quoted;
+	const char *forwarded;
+	const char *signature;
+	gboolean is_forward;
+	guint machine;
+	const char *evidence[4];
+	const char *from;
+} Mail;
+
+static SltMessage *
+mk(const Mail *m)
+{
+	SltMessage *msg = g_new0(SltMessage, 1);
+	msg->subject = g_strdup(m->subject ? m->subject : "");
+	msg->from_addr = g_strdup(m->from ? m->from : "a.persoon@utrecht.nl");
+	msg->new_text = g_strdup(m->new_text ? m->new_text : "");
+	msg->quoted_text = g_strdup(m->quoted ? m->quoted : "");
+	msg->forwarded_text = g_strdup(m->forwarded ? m->forwarded : "");
+	msg->signature = g_strdup(m->signature ? m->signature : "");
+	msg->text = g_strconcat(msg->new_text, "\n", msg->quoted_text, "\n",
+				msg->forwarded_text, "\n", msg->signature, NULL);
+	msg->is_forward = m->is_forward;
+	msg->machine = m->machine;
+	msg->machine_evidence = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < G_N_ELEMENTS(m->evidence) && m->evidence[i]; i++)
+		g_ptr_array_add(msg->machine_evidence, g_strdup(m->evidence[i]));
+	msg->references = g_ptr_array_new_with_free_func(g_free);
+	msg->attachments = g_ptr_array_new();
+	msg->embedded = g_ptr_array_new();
+	msg->defects = g_ptr_array_new_with_free_func(g_free);
+	return msg;
+}
+
+/* Freed here rather than with slt_message_free: these messages are built
+ * by hand, field by field. */
+static void
+unmk(SltMessage *msg)
+{
+	g_free(msg->subject);
+	g_free(msg->from_addr);
+	g_free(msg->new_text);
+	g_free(msg->quoted_text);
+	g_free(msg->forwarded_text);
+	g_free(msg->signature);
+	g_free(msg->text);
+	g_ptr_array_unref(msg->machine_evidence);
+	g_ptr_array_unref(msg->references);
+	g_ptr_array_unref(msg->attachments);
+	g_ptr_array_unref(msg->embedded);
+	g_ptr_array_unref(msg->defects);
+	g_free(msg);
+}
+
+static const char neutral_model[] =
+	"sltd-model\t1\n"
+	"task\tintent\tlr\tsparring\twerkpakket\tvraag\tafmelden\tautomatisch\toverig\n"
+	"bias\tintent\t0\t0\t0.3\t0\t0\t0\n"
+	"task\ttheme\tlr\tvisie\tgoed-bestuur\tnetwerksamenwerking\tkwaliteit\tinkoop-bekostiging\talgemeen\n"
+	"bias\ttheme\t0\t0\t0\t0\t0\t0.5\n";
+
+static SltClassifier *neutral;
+
+static SltClassifier *
+get_neutral(void)
+{
+	if (!neutral) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GBytes) m = g_bytes_new_static(neutral_model, strlen(neutral_model));
+		neutral = slt_classifier_new(m, NULL, NULL, &error);
+		g_assert_no_error(error);
+	}
+	return neutral;
+}
+
+static SltClassification *
+classify(const Mail *m)
+{
+	SltMessage *msg = mk(m);
+	SltClassification *r = slt_classify(get_neutral(), msg);
+	unmk(msg);
+	g_assert_nonnull(r->intent);
+	g_assert_nonnull(r->theme);
+	g_assert_cmpfloat(r->confidence, >=, 0.0);
+	g_assert_cmpfloat(r->confidence, <=, 1.0);
+	g_assert_cmpuint(r->why->len, >, 0);
+	return r;
+}
+
+static char *
+joined(const GPtrArray *a)
+{
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < a->len; i++) {
+		if (i)
+			g_string_append_c(s, ',');
+		g_string_append(s, a->pdata[i]);
+	}
+	return g_string_free(s, FALSE);
+}
+
+static gboolean
+why_has(const SltClassification *r, const char *needle)
+{
+	for (guint i = 0; i < r->why->len; i++)
+		if (strstr(r->why->pdata[i], needle))
+			return TRUE;
+	return FALSE;
+}
+
+#define assert_packages(r, want) do { \
+	g_autofree char *_p = joined((r)->packages); \
+	g_assert_cmpstr(_p, ==, want); \
+} while (0)
+
+/* ---- textprep ---- */
+
+static char *
+fold(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	slt_text_fold(s, -1, out);
+	return g_string_free(out, FALSE);
+}
+
+static void
+test_fold(void)
+{
+	g_autofree char *a = fold("Cliëntervaring ÀÉÎ Ĳssel");
+	g_assert_cmpstr(a, ==, "clientervaring aei ijssel");
+	g_autofree char *b = fold("ﬁnanciering　ＫＰＩ");  /* ligature, full-width */
+	g_assert_cmpstr(b, ==, "financiering kpi");
+	g_autofree char *c = fold("’s-Hertogenbosch – “visie”");
+	g_assert_cmpstr(c, ==, "'s-hertogenbosch - \"visie\"");
+	g_autofree char *d = fold("a\xff" "b");  /* invalid UTF-8 */
+	g_assert_cmpstr(d, ==, "a b");
+	g_autofree char *e = fold("STRAßE Æ");
+	g_assert_cmpstr(e, ==, "strasse ae");
+}
+
+static GArray *
+toks(SltTextPrep *tp, const char *text, SltLang lang)
+{
+	GArray *t = g_array_new(FALSE, FALSE, sizeof(SltToken));
+	guint32 s = 0;
+	slt_textprep_tokenize(tp, text, -1, SLT_ZONE_NEW, lang, t, &s);
+	return t;
+}
+
+static const SltToken *
+find_tok(GArray *t, const char *word)
+{
+	for (guint i = 0; i < t->len; i++)
+		if (strcmp(g_array_index(t, SltToken, i).word, word) == 0)
+			return &g_array_index(t, SltToken, i);
+	return NULL;
+}
+
+static void
+test_tokenize(void)
+{
+	g_autoptr(SltTextPrep) tp = slt_textprep_new();
+	g_autoptr(GArray) t = toks(tp,
+		"Graag ontvang ik de werkpakketten. Wanneer verschijnt Visie?\n"
+		"Zie https://vng.nl/pakket en mail info@vng.nl\n\n"
+		"Wij hebben geen behoefte aan een gesprek, wel aan informatie.", SLT_LANG_NL);
+	const SltToken *w = find_tok(t, "werkpakketten");
+	g_assert_nonnull(w);
+	g_assert_cmpstr(w->stem, ==, "werkpakket");
+	g_assert_false(w->flags & SLT_TOK_QUESTION);
+	const SltToken *v = find_tok(t, "visie");
+	g_assert_true(v->flags & SLT_TOK_QUESTION);
+	g_assert_cmpuint(v->sentence, ==, w->sentence + 1);
+	/* URLs and addresses are one token each, not words */
+	guint urls = 0;
+	for (guint i = 0; i < t->len; i++)
+		if (g_array_index(t, SltToken, i).flags & SLT_TOK_URL)
+			urls++;
+	g_assert_cmpuint(urls, ==, 2);
+	g_assert_null(find_tok(t, "vng"));
+	/* negation scope: to the comma */
+	const SltToken *g = find_tok(t, "gesprek");
+	g_assert_true(g->flags & SLT_TOK_NEGATED);
+	g_assert_true(find_tok(t, "geen")->flags & SLT_TOK_NEGATOR);
+	g_assert_false(find_tok(t, "informatie")->flags & SLT_TOK_NEGATED);
+	/* the blank line ended a sentence */
+	g_assert_cmpuint(find_tok(t, "wij")->sentence, >, find_tok(t, "mail")->sentence);
+	g_assert_true(find_tok(t, "de")->flags & SLT_TOK_STOP);
+	g_assert_false(find_tok(t, "graag")->flags & SLT_TOK_STOP);
+}
+
+static void
+test_stem_lang(void)
+{
+	g_autoptr(SltTextPrep) tp = slt_textprep_new();
+	g_assert_cmpstr(slt_textprep_stem(tp, "pakketten", SLT_LANG_NL), ==, "pakket");
+	g_assert_cmpstr(slt_textprep_stem(tp, "gesprekken", SLT_LANG_NL), ==,
+			slt_textprep_stem(tp, "gesprek", SLT_LANG_NL));
+	g_assert_cmpstr(slt_textprep_stem(tp, "packages", SLT_LANG_EN), ==,
+			slt_textprep_stem(tp, "package", SLT_LANG_EN));
+	const char *en[] = { "Could you please send us all five work packages? Thank you, kind regards" };
+	g_assert_cmpint(slt_textprep_guess_lang(tp, en, 1), ==, SLT_LANG_EN);
+	const char *nl[] = { "Kunnen jullie mij het werkpakket sturen once it's available? Groet" };
+	g_assert_cmpint(slt_textprep_guess_lang(tp, nl, 1), ==, SLT_LANG_NL);
+	const char *none[] = { NULL, "" };
+	g_assert_cmpint(slt_textprep_guess_lang(tp, none, 2), ==, SLT_LANG_NL);
+}
+
+/* ---- linmodel ---- */
+
+static void
+test_model_file(void)
+{
+	g_autoptr(GError) error = NULL;
+	const char *text =
+		"# comment\n"
+		"sltd-model\t1\n"
+		"option\tsubject_weight\t2\n"
+		"task\tt\tlr\ta\tb\n"
+		"param\tt\tlog_tf\t1\n"
+		"param\tt\tl2\t0\n"
+		"param\tt\ttemperature\t1\n"
+		"bias\tt\t0\t0.5\n"
+		"w\tt\tgoed\t2\t-2\n"
+		"w\tt\tgoed bestuur\t1\t0\n"
+		"doc\tabc\n";
+	g_autoptr(GBytes) b = g_bytes_new_static(text, strlen(text));
+	g_autoptr(SltModel) m = slt_model_parse(b, &error);
+	g_assert_no_error(error);
+	const SltModelTask *t = slt_model_task(m, "t");
+	g_assert_nonnull(t);
+	g_assert_cmpstr(slt_model_option(m, "subject_weight"), ==, "2");
+	SltBag bag;
+	slt_bag_init(&bag);
+	slt_bag_add(&bag, "goed", 1);
+	slt_bag_add(&bag, "unknown", 5);
+	double s[2], p[2];
+	slt_model_score(t, &bag, s, p);
+	g_assert_cmpfloat_with_epsilon(s[0], 2 * log1p(1.0), 1e-9);
+	g_assert_cmpfloat(p[0], >, p[1]);
+	slt_bag_clear(&bag);
+	/* round trip */
+	g_autofree char *out = slt_model_to_text(m, NULL);
+	g_autoptr(GBytes) b2 = g_bytes_new(out, strlen(out));
+	g_autoptr(SltModel) m2 = slt_model_parse(b2, &error);
+	g_assert_no_error(error);
+	g_autofree char *out2 = slt_model_to_text(m2, NULL);
+	g_assert_cmpstr(out, ==, out2);
+	g_assert_true(g_hash_table_contains(m2->docs, "abc"));
+
+	static const char *const bad[] = {
+		"task\tt\tlr\ta\tb\n",                                     /* no version line */
+		"sltd-model\t2\n",                                          /* version */
+		"sltd-model\t1\ntask\tt\tsvm\ta\tb\n",                      /* kind */
+		"sltd-model\t1\ntask\tt\tlr\ta\tb\nw\tt\tx\t1\n",           /* count */
+		"sltd-model\t1\ntask\tt\tlr\ta\tb\nw\tt\tx\t1\tfoo\n",      /* number */
+		"sltd-model\t1\nw\tt\tx\t1\t2\n",                           /* no task */
+		"sltd-model\t1\n",                                          /* no tasks */
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) e = NULL;
+		g_autoptr(GBytes) bb = g_bytes_new_static(bad[i], strlen(bad[i]));
+		g_autoptr(SltModel) mm = slt_model_parse(bb, &e);
+		g_assert_null(mm);
+		g_assert_error(e, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+	}
+	g_autoptr(GError) e = NULL;
+	g_autoptr(GBytes) bb = g_bytes_new_static(bad[3], strlen(bad[3]));
+	g_autoptr(SltModel) mm = slt_model_parse(bb, &e);
+	g_assert_nonnull(strstr(e->message, "line 3"));
+}
+
+static void
+train_toy(SltModelKind kind, char **text_out)
+{
+	const char *a[] = { "sparren gesprek", "sparren sessie", "gesprek plannen sparren" };
+	const char *b[] = { "pakket ontvangen", "pakket sturen graag", "ontvangen pakket visie" };
+	SltBag bags[6];
+	SltBag *bp[6];
+	int y[6];
+	for (guint i = 0; i < 6; i++) {
+		slt_bag_init(&bags[i]);
+		g_auto(GStrv) w = g_strsplit(i < 3 ? a[i] : b[i - 3], " ", -1);
+		for (guint k = 0; w[k]; k++)
+			slt_bag_add(&bags[i], w[k], 1);
+		bp[i] = &bags[i];
+		y[i] = i < 3 ? 0 : 1;
+	}
+	SltTrainParams p;
+	slt_train_params_default(&p, kind);
+	const char *classes[] = { "a", "b" };
+	SltModelTask *t = slt_model_train_task("t", classes, 2, bp, y, 6, &p);
+	SltBag q;
+	slt_bag_init(&q);
+	slt_bag_add(&q, "sparren", 1);
+	double s[2], pr[2];
+	slt_model_score(t, &q, s, pr);
+	g_assert_cmpfloat(pr[0], >, 0.5);
+	slt_bag_clear(&q);
+	slt_bag_init(&q);
+	slt_bag_add(&q, "pakket", 1);
+	slt_model_score(t, &q, s, pr);
+	g_assert_cmpfloat(pr[1], >, 0.5);
+	slt_bag_clear(&q);
+	g_autoptr(SltModel) m = slt_model_new();
+	g_ptr_array_add(m->tasks, t);
+	*text_out = slt_model_to_text(m, NULL);
+	for (guint i = 0; i < 6; i++)
+		slt_bag_clear(&bags[i]);
+}
+
+static void
+test_model_train(void)
+{
+	for (int kind = SLT_MODEL_NB; kind <= SLT_MODEL_LR; kind++) {
+		g_autofree char *t1 = NULL, *t2 = NULL;
+		train_toy(kind, &t1);
+		train_toy(kind, &t2);
+		/* deterministic: make model must be reproducible */
+		g_assert_cmpstr(t1, ==, t2);
+	}
+}
+
+/* ---- lexicon ---- */
+
+static void
+test_lexicon_parse(void)
+{
+	g_autoptr(SltTextPrep) tp = slt_textprep_new();
+	static const struct { const char *text; const char *msg; } bad[] = {
+		{ "# c\nintent:spar 1 sparren\n", "line 2: unknown label 'intent:spar'" },
+		{ "intent:sparring x sparren\n", "line 1: weight 'x'" },
+		{ "intent:sparring 1\n", "line 1: no term" },
+		{ "intent:sparring 1 sp*\n", "3 or more letters" },
+		{ "intent:sparring 1 ~ sparren\n", "cannot start or end with ~" },
+		{ "intent:sparring 1000 sparren\n", "from -100 to 100" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) e = NULL;
+		g_autoptr(GBytes) b = g_bytes_new_static(bad[i].text, strlen(bad[i].text));
+		g_autoptr(SltLexicon) lex = slt_lexicon_parse(b, tp, &e);
+		g_assert_null(lex);
+		g_assert_error(e, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+		if (!strstr(e->message, bad[i].msg))
+			g_error("'%s' lacks '%s'", e->message, bad[i].msg);
+	}
+	/* the built-in lexicon parses */
+	g_autoptr(GError) e = NULL;
+	g_autoptr(GBytes) b = slt_data_get("lexicon.txt", NULL, &e);
+	g_assert_no_error(e);
+	g_autoptr(SltLexicon) lex = slt_lexicon_parse(b, tp, &e);
+	g_assert_no_error(e);
+	g_assert_cmpuint(slt_lexicon_size(lex), >, 200);
+}
+
+static void
+test_lexicon_match(void)
+{
+	g_autoptr(SltTextPrep) tp = slt_textprep_new();
+	const char *text =
+		"intent:sparring 1 gesprek\n"
+		"intent:sparring -4 geen behoefte aan ~ gesprek\n"
+		"theme:kwaliteit 2 kwaliteit*\n"
+		"theme:visie 1 =visies\n"
+		"intent:werkpakket 1 pakket ~ ontvangen\n";
+	g_autoptr(GError) e = NULL;
+	g_autoptr(GBytes) b = g_bytes_new_static(text, strlen(text));
+	g_autoptr(SltLexicon) lex = slt_lexicon_parse(b, tp, &e);
+	g_assert_no_error(e);
+	g_autoptr(GArray) t = toks(tp, "Wij hebben geen behoefte aan een gesprek. "
+				   "Het kwaliteitskader en de visie, niet de visies. "
+				   "Graag het pakket over kwaliteit ontvangen.", SLT_LANG_NL);
+	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(SltLexHit));
+	slt_lexicon_match(lex, t, hits);
+	guint neg = 0, gesprek = 0, kw = 0, visies = 0, pk = 0;
+	for (guint i = 0; i < hits->len; i++) {
+		const SltLexHit *h = &g_array_index(hits, SltLexHit, i);
+		if (h->entry->weight == -4)
+			neg++;
+		else if (strcmp(h->entry->term, "gesprek") == 0)
+			gesprek++;
+		else if (strcmp(h->entry->term, "kwaliteit*") == 0)
+			kw++;
+		else if (strcmp(h->entry->term, "=visies") == 0) {
+			visies++;
+			g_assert_true(h->negated);  /* "niet de visies" */
+		} else if (h->entry->weight == 1 && strstr(h->entry->term, "pakket"))
+			pk++;
+	}
+	g_assert_cmpuint(neg, ==, 1);
+	g_assert_cmpuint(gesprek, ==, 0);  /* claimed by the longer phrase */
+	g_assert_cmpuint(kw, ==, 2);       /* prefix: kwaliteitskader, kwaliteit */
+	g_assert_cmpuint(visies, ==, 1);   /* exact: not "visie" */
+	g_assert_cmpuint(pk, ==, 1);       /* gap of up to 3 words */
+}
+
+/* ---- packages ---- */
+
+static char *
+pkgs_of(const Mail *m)
+{
+	g_autoptr(SltTextPrep) tp = slt_textprep_new();
+	SltMessage *msg = mk(m);
+	SltFeatureOptions o;
+	slt_feature_options_default(&o);
+	SltDoc doc;
+	slt_doc_build(&doc, tp, msg, &o);
+	SltPackages p;
+	slt_packages_init(&p);
+	slt_packages_find(&doc, &p);
+	char *s = joined(p.requested);
+	slt_packages_clear(&p);
+	slt_doc_clear(&doc);
+	unmk(msg);
+	return s;
+}
+
+static void
+test_packages(void)
+{
+	static const struct { Mail m; const char *want; } cases[] = {
+		{ { .subject = "Aanvraag", .new_text = "Graag ontvang ik het werkpakket Visie." }, "visie" },
+		/* a list, with the long names (c0045) */
+		{ { .subject = "Aanvraag", .new_text = "Graag ontvang ik de werkpakketten Kwaliteit, leren, "
+		    "volgen en verantwoorden en Inkoop en bekostiging." }, "kwaliteit,inkoop-bekostiging" },
+		/* pointing back (c0057) */
+		{ { .subject = "visie", .new_text = "Ik zag op LinkedIn dat het werkpakket visie uit is. "
+		    "Mag ik 'm ontvangen?" }, "visie" },
+		/* asking when is not asking for */
+		{ { .subject = "Vraag", .new_text = "Weet u al wanneer het werkpakket Inkoop en bekostiging "
+		    "verschijnt? Onze begroting start in februari." }, "" },
+		/* ... unless they also ask (c0126) */
+		{ { .subject = "kwaliteit pakket", .new_text = "Hallo, wanneer komt het pakket over kwaliteit "
+		    "uit? We zijn erg benieuwd, graag toesturen zodra het klaar is." }, "kwaliteit" },
+		/* already have, and "de andere vier" */
+		{ { .subject = "Pakketten", .new_text = "Het pakket Visie hebben we al. Graag ontvangen we "
+		    "de andere vier." }, "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+		{ { .subject = "Pakketten", .new_text = "Graag ontvangen wij alle werkpakketten. Visie hebben "
+		    "we al ontvangen via de regio." }, "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+		{ { .subject = "Re: Werkpakket Visie", .new_text = "Dat pakket hebben we al, dank je." }, "" },
+		{ { .subject = "Werkpakketten", .new_text = "Kunnen wij ze alle vijf ontvangen?" }, "alle" },
+		{ { .subject = "Verzoek", .new_text = "Bijgaand onze brief met het verzoek om toezending "
+		    "van de werkpakketten." }, "alle" },
+		/* thanks for sending is not a request (c0053) */
+		{ { .subject = "RE: Werkpakket Visie", .new_text = "Dank voor het toesturen van het "
+		    "werkpakket. Helaas lukt het niet de bijlage te openen." }, "" },
+		/* the sender's order, "dat" first (c0146) */
+		{ { .subject = "Werkpakket Kwaliteit", .new_text = "Het pakket Kwaliteit is deze week "
+		    "verschenen. Graag ontvang ik dat, en als het kan ook nog het pakket Visie." },
+		  "kwaliteit,visie" },
+		/* subject-only requests */
+		{ { .subject = "werkpakket visie graag", .new_text = "Groet, Jan" }, "visie" },
+		{ { .subject = "Werkpakket Kwaliteit", .new_text = "" }, "kwaliteit" },
+		/* a forward's one line takes its meaning from the forwarded part */
+		{ { .subject = "FW: Nieuws", .new_text = "graag dit pakket ook voor ons", .is_forward = TRUE,
+		    .forwarded = "Het werkpakket Netwerksamenwerking is verschenen. Gemeenten kunnen het "
+		    "kosteloos aanvragen." }, "netwerksamenwerking" },
+		/* a PS the splitter left in the signature (c0099) */
+		{ { .subject = "Vraag over indicatoren", .new_text = "Hoe voorkom je dat een lerende set "
+		    "een verantwoordingsinstrument wordt?", .signature = "Met vriendelijke groet,\nArnoud\n\n"
+		    "PS: het werkpakket Kwaliteit ontvang ik ook graag zodra het er is." }, "kwaliteit" },
+		/* English */
+		{ { .subject = "Request", .new_text = "Could you please send us all five work packages once "
+		    "they are available?" }, "alle" },
+		/* a reply's old subject is not a request; "ontvangen" here is "received" */
+		{ { .subject = "Re: Werkpakket Visie is verschenen", .new_text = "Dank, in goede orde "
+		    "ontvangen!" }, "" },
+		/* a request far from the package it mentions belongs elsewhere (c0154) */
+		{ { .subject = "RE: Aanvraag", .new_text = "Omdat het werkpakket Inkoop en bekostiging nog even "
+		    "op zich laat wachten en wij in mei al een besluit moeten nemen over de nieuwe bekostiging "
+		    "van de gebiedsteams, zou ik graag alvast met een van jullie adviseurs sparren." }, "" },
+		/* "beide pakketten" (c0020) */
+		{ { .subject = "Aanmelding", .new_text = "Voor ons zijn vooral de pakketten Visie en Goed "
+		    "bestuur relevant. Wilt u ons voor beide pakketten noteren?" }, "visie,goed-bestuur" },
+		/* negated request */
+		{ { .subject = "Werkpakket Visie", .new_text = "Wij hoeven het werkpakket Visie niet meer te "
+		    "ontvangen." }, "" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = pkgs_of(&cases[i].m);
+		if (strcmp(got, cases[i].want) != 0)
+			g_error("case %u (%s): packages '%s', want '%s'", i, cases[i].m.new_text,
+				got, cases[i].want);
+	}
+}
+
+/* ---- decision rules (neutral model) ---- */
+
+static void
+test_auto_reply(void)
+{
+	Mail m = { .subject = "Automatisch antwoord: Werkpakket Visie is verschenen",
+		   .new_text = "Ik ben afwezig tot en met 14 november. Uw e-mail wordt niet doorgestuurd.",
+		   .machine = SLT_MACHINE_AUTO_SUBMITTED,
+		   .evidence = { "Auto-Submitted: auto-replied" } };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "automatisch");
+	g_assert_cmpstr(r->theme, ==, "algemeen");
+	g_assert_true(why_has(r, "Auto-Submitted: auto-replied"));
+	g_assert_cmpuint(r->packages->len, ==, 0);
+}
+
+static void
+test_auto_structural(void)
+{
+	/* a bounce quoting a request of ours still is a bounce */
+	Mail m = { .subject = "Undelivered Mail Returned to Sender",
+		   .new_text = "Your message could not be delivered. Graag ontvang ik het werkpakket Visie.",
+		   .machine = SLT_MACHINE_DSN | SLT_MACHINE_NULL_RETURN_PATH | SLT_MACHINE_DAEMON_SENDER,
+		   .evidence = { "Content-Type: multipart/report; report-type=delivery-status" },
+		   .from = "mailer-daemon@mx.example" };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "automatisch");
+	g_assert_cmpuint(r->packages->len, ==, 0);
+}
+
+static void
+test_auto_no_headers(void)
+{
+	/* c0079: no Auto-Submitted, the subject and body say it */
+	Mail m = { .subject = "Afwezig (tot 20 november): Re: Werkpakket goed bestuur",
+		   .new_text = "Ik ben afwezig tot en met 20 november. In dringende gevallen kunt u "
+			       "contact opnemen met het secretariaat." };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "automatisch");
+}
+
+static void
+test_suppress_human(void)
+{
+	/* Case systems set X-Auto-Response-Suppress on human mail. */
+	Mail m = { .subject = "Verzoek sparringsessie opdrachtgeverschap",
+		   .new_text = "Wij willen graag met jullie sparren over het opdrachtgeverschap van "
+			       "onze wijkteams. Kunnen we een afspraak inplannen?",
+		   .machine = SLT_MACHINE_SUPPRESS, .evidence = { "X-Auto-Response-Suppress: All" } };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "sparring");
+	g_assert_cmpstr(r->theme, ==, "goed-bestuur");
+	g_assert_true(why_has(r, "telt niet alleen"));
+}
+
+static void
+test_re_automatisch_antwoord(void)
+{
+	/* A person answering our auto-reply: the subject cue counts for little. */
+	Mail m = { .subject = "RE: Automatisch antwoord: Aanvraag werkpakket",
+		   .new_text = "Ik kreeg alleen een automatisch antwoord. Kunnen jullie mij het werkpakket "
+			       "Goed bestuur nog sturen?",
+		   .machine = SLT_MACHINE_SUPPRESS, .evidence = { "X-Auto-Response-Suppress: All" } };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "werkpakket");
+	assert_packages(r, "goed-bestuur");
+	g_assert_cmpstr(r->theme, ==, "goed-bestuur");
+}
+
+static void
+test_auto_submitted_human(void)
+{
+	/* Auto-Submitted alone (a case system that sets it on letters) with a
+	 * plain request from a person: not decided by one header. */
+	Mail m = { .subject = "Verzoek om gesprek",
+		   .new_text = "Namens wethouder De Vries vraag ik of het mogelijk is een gesprek in te "
+			       "plannen met een adviseur over de rolverdeling tussen gemeente en "
+			       "gebiedsteams. Kunt u een datum voorstellen?",
+		   .machine = SLT_MACHINE_AUTO_SUBMITTED, .evidence = { "Auto-Submitted: auto-generated" } };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "sparring");
+}
+
+static void
+test_negation(void)
+{
+	Mail m = { .subject = "Werkpakket",
+		   .new_text = "Wij hebben geen behoefte aan een gesprek, maar ontvangen graag het "
+			       "werkpakket Visie zodra het verschijnt." };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "werkpakket");
+	assert_packages(r, "visie");
+	g_assert_cmpstr(r->theme, ==, "visie");
+	g_assert_true(why_has(r, "pakket gevraagd: visie"));
+}
+
+static void
+test_afmelden(void)
+{
+	Mail m = { .subject = "RE: Werkpakket Kwaliteit is verschenen",
+		   .new_text = "Stop met mailen a.u.b. Haal mij van jullie lijst.",
+		   .quoted = "Het werkpakket Kwaliteit is verschenen. Je vindt het pakket in de bijlage." };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "afmelden");
+	g_assert_cmpuint(r->packages->len, ==, 0);
+	g_assert_cmpstr(r->theme, ==, "algemeen");
+
+	Mail m2 = { .subject = "Werkpakketten", .new_text = "Wij hebben de werkpakketten inmiddels via "
+		    "de regio ontvangen. U hoeft ons dus niet meer te mailen, kunt u ons van de lijst halen?" };
+	g_autoptr(SltClassification) r2 = classify(&m2);
+	g_assert_cmpstr(r2->intent, ==, "afmelden");
+	g_assert_cmpuint(r2->packages->len, ==, 0);
+}
+
+static void
+test_newsletter(void)
+{
+	Mail m = { .subject = "Nieuwsbrief juni: de wijk als vertrekpunt",
+		   .new_text = "In deze editie: drie gemeenten over hun wijkaanpak. Lees verder: "
+			       "https://example.org/a\nWebinar op 3 juni, deelname is gratis.",
+		   .machine = SLT_MACHINE_LIST | SLT_MACHINE_PRECEDENCE,
+		   .evidence = { "List-Unsubscribe: <https://example.org/u>", "Precedence: bulk" } };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "overig");
+}
+
+static void
+test_request_beats_list(void)
+{
+	/* A person's request through a list server is still a request. */
+	Mail m = { .subject = "Werkpakket visie",
+		   .new_text = "Graag ontvang ik het werkpakket Visie.",
+		   .machine = SLT_MACHINE_LIST | SLT_MACHINE_PRECEDENCE,
+		   .evidence = { "List-Id: <team.example.org>" } };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "werkpakket");
+	assert_packages(r, "visie");
+}
+
+static void
+test_quoted_other_theme(void)
+{
+	/* Only the new text decides: the quote is all about visie. */
+	Mail m = { .subject = "Re: Werkpakket Visie is verschenen",
+		   .new_text = "Dank! Kunnen we ook eens sparren over de aanbesteding en de bekostiging "
+			       "van onze wijkteams? Ons contract loopt af.",
+		   .quoted = "Het werkpakket Visie is verschenen. Visie, missie, gezamenlijke visie, "
+			     "toekomstscenario, transformatiedoelen en visie op de wijk." };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "sparring");
+	g_assert_cmpstr(r->theme, ==, "inkoop-bekostiging");
+	g_assert_cmpuint(r->packages->len, ==, 0);
+}
+
+static void
+test_forward_one_line(void)
+{
+	Mail m = { .subject = "FW: Werkpakket Netwerksamenwerking verschenen",
+		   .new_text = "zie onderstaand, dit pakket graag",
+		   .is_forward = TRUE,
+		   .forwarded = "Van: VNG Nieuwsbrief\nOnderwerp: Werkpakket Netwerksamenwerking verschenen\n\n"
+				"Het werkpakket Netwerksamenwerking voor stevige lokale teams is verschenen. "
+				"Het gaat over samenwerking met huisartsen, scholen en de sociale basis." };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "werkpakket");
+	assert_packages(r, "netwerksamenwerking");
+	g_assert_cmpstr(r->theme, ==, "netwerksamenwerking");
+	g_assert_true(why_has(r, "doorgestuurd bericht gelezen"));
+}
+
+static void
+test_forward_long_note(void)
+{
+	/* The sender's own note is long: the forwarded part does not count. */
+	Mail m = { .subject = "FW: Aankondiging aanbesteding",
+		   .new_text = "Zie hieronder het bericht van de gemeente. Wij willen graag met jullie "
+			       "sparren over hoe wij dit gesprek over de aanbesteding goed kunnen voeren.",
+		   .is_forward = TRUE,
+		   .forwarded = "Graag ontvangen wij alle werkpakketten. Visie, netwerksamenwerking." };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "sparring");
+	g_assert_cmpuint(r->packages->len, ==, 0);
+	g_assert_cmpstr(r->theme, ==, "inkoop-bekostiging");
+}
+
+static void
+test_english(void)
+{
+	Mail m = { .subject = "Request: sparring session on cooperation with schools",
+		   .new_text = "Dear colleagues, we would like to set up a sparring session with your team "
+			       "about the cooperation between our neighbourhood teams and schools. Could "
+			       "you let me know whether this is possible? Kind regards" };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "sparring");
+	g_assert_cmpstr(r->theme, ==, "netwerksamenwerking");
+	g_assert_true(why_has(r, "Engelse tekst"));
+
+	Mail m2 = { .subject = "Unsubscribe", .new_text = "Hi, please remove me from your mailing list "
+		    "for the work packages. Thanks" };
+	g_autoptr(SltClassification) r2 = classify(&m2);
+	g_assert_cmpstr(r2->intent, ==, "afmelden");
+}
+
+static void
+test_subject_only(void)
+{
+	Mail m = { .subject = "werkpakket inkoop en bekostiging svp", .new_text = "" };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "werkpakket");
+	assert_packages(r, "inkoop-bekostiging");
+	g_assert_cmpstr(r->theme, ==, "inkoop-bekostiging");
+}
+
+static void
+test_sparring_with_packages(void)
+{
+	/* TAXONOMY.md: both asked: intent sparring, packages still listed */
+	Mail m = { .subject = "Samen visie ontwikkelen + werkpakket visie",
+		   .new_text = "Kunnen we daar eens over sparren? En stuur ons ook graag het werkpakket "
+			       "Visie zodra het klaar is." };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "sparring");
+	assert_packages(r, "visie");
+	g_assert_cmpstr(r->theme, ==, "visie");
+}
+
+static void
+test_alle_is_algemeen(void)
+{
+	Mail m = { .subject = "Werkpakketten", .new_text = "Graag alle werkpakketten toesturen aub. Dank!" };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "werkpakket");
+	assert_packages(r, "alle");
+	g_assert_cmpstr(r->theme, ==, "algemeen");
+}
+
+static void
+test_kenmerken(void)
+{
+	Mail m = { .subject = "Vraag over formatie",
+		   .new_text = "Hoe bepalen andere gemeenten de benodigde formatie van het wijkteam? "
+			       "Onze caseload loopt op tot 35 gezinnen per fte." };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpuint(r->kenmerken->len, ==, 1);
+	g_assert_cmpstr(r->kenmerken->pdata[0], ==, "k1-omvang-expertise");
+	/* none for an auto-reply, whatever it says */
+	Mail a = { .subject = "Automatisch antwoord", .new_text = "Ik ben afwezig. Caseload formatie.",
+		   .machine = SLT_MACHINE_AUTO_SUBMITTED, .evidence = { "Auto-Submitted: auto-replied" } };
+	g_autoptr(SltClassification) ra = classify(&a);
+	g_assert_cmpuint(ra->kenmerken->len, ==, 0);
+}
+
+static void
+test_review(void)
+{
+	/* a package request without a package we can name: staff should look */
+	Mail m = { .subject = "Werkpakket", .new_text = "Kunt u mij het werkpakket sturen?" };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "werkpakket");
+	g_assert_true(r->review);
+	/* an empty message is unsure, never a crash */
+	Mail e = { 0 };
+	g_autoptr(SltClassification) re = classify(&e);
+	g_assert_nonnull(re->intent);
+}
+
+/* ---- the built-in model, end to end ---- */
+
+static void
+test_builtin(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(SltClassifier) c = slt_classifier_new(NULL, NULL, NULL, &error);
+	g_assert_no_error(error);
+	Mail m = { .subject = "Vraag: welke indicatoren gebruiken andere gemeenten?",
+		   .new_text = "Welke indicatoren gebruiken andere gemeenten om de resultaten van hun "
+			       "lokale teams te volgen? Is er een landelijke basisset?" };
+	SltMessage *msg = mk(&m);
+	g_autoptr(SltClassification) r = slt_classify(c, msg);
+	g_assert_cmpstr(r->intent, ==, "vraag");
+	g_assert_cmpstr(r->theme, ==, "kwaliteit");
+	g_assert_true(why_has(r, "model: vraag"));
+	unmk(msg);
+}
+
+typedef struct {
+	const SltClassifier *c;
+	SltMessage *msgs[4];
+	char *want[4];
+	gboolean ok;
+} ThreadArg;
+
+static gpointer
+worker(gpointer data)
+{
+	ThreadArg *a = data;
+	for (int round = 0; round < 200; round++)
+		for (int i = 0; i < 4; i++) {
+			SltClassification *r = slt_classify(a->c, a->msgs[i]);
+			g_autofree char *got = g_strdup_printf("%s/%s/%s", r->intent, r->theme,
+							       r->packages->len ? (char *)r->packages->pdata[0] : "");
+			if (strcmp(got, a->want[i]) != 0)
+				a->ok = FALSE;
+			slt_classification_free(r);
+		}
+	return NULL;
+}
+
+static void
+test_threads(void)
+{
+	static const Mail mails[4] = {
+		{ .subject = "Werkpakket Visie", .new_text = "Graag ontvang ik het werkpakket Visie." },
+		{ .subject = "Sparren", .new_text = "Kunnen we sparren over de huisartsen en scholen?" },
+		{ .subject = "Afmelden", .new_text = "Haal mij van de lijst." },
+		{ .subject = "Please", .new_text = "Could you send me the quality package please?" },
+	};
+	ThreadArg arg = { get_neutral(), { 0 }, { 0 }, TRUE };
+	for (int i = 0; i < 4; i++) {
+		arg.msgs[i] = mk(&mails[i]);
+		SltClassification *r = slt_classify(arg.c, arg.msgs[i]);
+		arg.want[i] = g_strdup_printf("%s/%s/%s", r->intent, r->theme,
+					      r->packages->len ? (char *)r->packages->pdata[0] : "");
+		slt_classification_free(r);
+	}
+	g_assert_cmpstr(arg.want[3], ==, "werkpakket/kwaliteit/kwaliteit");
+	GThread *t[4];
+	for (int i = 0; i < 4; i++)
+		t[i] = g_thread_new("classify", worker, &arg);
+	for (int i = 0; i < 4; i++)
+		g_thread_join(t[i]);
+	g_assert_true(arg.ok);
+	for (int i = 0; i < 4; i++) {
+		unmk(arg.msgs[i]);
+		g_free(arg.want[i]);
+	}
+}
+
+static void
+test_train_config(void)
+{
+	SltTrainConfig cfg;
+	slt_train_config_default(&cfg);
+	g_autoptr(GError) e = NULL;
+	g_assert_true(slt_train_config_set(&cfg, "kind=nb", &e));
+	g_assert_cmpint(cfg.intent.kind, ==, SLT_MODEL_NB);
+	g_assert_true(slt_train_config_set(&cfg, "theme.kind=lr", &e));
+	g_assert_cmpint(cfg.theme.kind, ==, SLT_MODEL_LR);
+	g_assert_true(slt_train_config_set(&cfg, "subject_weight=3", &e));
+	g_assert_cmpfloat(cfg.features.subject_weight, ==, 3);
+	g_assert_false(slt_train_config_set(&cfg, "nonsense=1", &e));
+	g_assert_error(e, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/textprep/fold", test_fold);
+	g_test_add_func("/textprep/tokenize", test_tokenize);
+	g_test_add_func("/textprep/stem-lang", test_stem_lang);
+	g_test_add_func("/linmodel/file", test_model_file);
+	g_test_add_func("/linmodel/train", test_model_train);
+	g_test_add_func("/lexicon/parse", test_lexicon_parse);
+	g_test_add_func("/lexicon/match", test_lexicon_match);
+	g_test_add_func("/packages/rules", test_packages);
+	g_test_add_func("/classify/auto-reply", test_auto_reply);
+	g_test_add_func("/classify/auto-structural", test_auto_structural);
+	g_test_add_func("/classify/auto-no-headers", test_auto_no_headers);
+	g_test_add_func("/classify/suppress-human", test_suppress_human);
+	g_test_add_func("/classify/re-automatisch-antwoord", test_re_automatisch_antwoord);
+	g_test_add_func("/classify/auto-submitted-human", test_auto_submitted_human);
+	g_test_add_func("/classify/negation", test_negation);
+	g_test_add_func("/classify/afmelden", test_afmelden);
+	g_test_add_func("/classify/newsletter", test_newsletter);
+	g_test_add_func("/classify/request-beats-list", test_request_beats_list);
+	g_test_add_func("/classify/quoted-other-theme", test_quoted_other_theme);
+	g_test_add_func("/classify/forward-one-line", test_forward_one_line);
+	g_test_add_func("/classify/forward-long-note", test_forward_long_note);
+	g_test_add_func("/classify/english", test_english);
+	g_test_add_func("/classify/subject-only", test_subject_only);
+	g_test_add_func("/classify/sparring-with-packages", test_sparring_with_packages);
+	g_test_add_func("/classify/alle-is-algemeen", test_alle_is_algemeen);
+	g_test_add_func("/classify/kenmerken", test_kenmerken);
+	g_test_add_func("/classify/review", test_review);
+	g_test_add_func("/classify/threads", test_threads);
+	g_test_add_func("/classify/builtin-model", test_builtin);
+	g_test_add_func("/train/config", test_train_config);
+	int rc = g_test_run();
+	slt_classifier_free(neutral);
+	return rc;
+}
