@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* sltctl smtp-probe: a hidden test command that sends files with
  * src/smtp.c over one connection and prints what became of each (the
- * retry class and the server's code). tests/t05*-reply-smtp*.sh use it.
+ * retry class and the server's code). tests/t0500-reply-smtp.sh uses it;
+ * an argument "sleep=SECS" pauses between files.
  * RFC 5321. */
 #include "sltctl.h"
 
@@ -60,6 +61,11 @@ cmd_smtp_probe(SltCtl *ctl, int argc, char **argv)
 	if (!s)
 		return sltctl_fail("smtp-probe: %s", error->message);
 	for (int i = 1; i < argc; i++) {
+		/* "sleep=SECS" between files: room for a test to restart the server. */
+		if (g_str_has_prefix(argv[i], "sleep=")) {
+			g_usleep((gulong)(g_ascii_strtod(argv[i] + 6, NULL) * G_USEC_PER_SEC));
+			continue;
+		}
 		g_autofree char *data = NULL;
 		gsize len = 0;
 		if (!g_file_get_contents(argv[i], &data, &len, &error))

@@ -25,7 +25,7 @@ struct _SltSmtp {
 	int timeout;
 	CURL *curl;
 	guint connections;
-	char last_line[256]; /* the server's last reply line (no secrets: replies only) */
+	char last_line[256]; /* the server's last 4xx/5xx line (no secrets: replies only) */
 };
 
 static void
@@ -129,13 +129,14 @@ read_cb(char *buf, size_t size, size_t n, void *user)
 }
 
 /* libcurl hands every server reply line of SMTP to the header callback
- * (pingpong.c); keep the last one for the error message. */
+ * (pingpong.c); keep the last refusal (4xx/5xx) for the error message.
+ * Not simply the last line: after a failure libcurl QUITs ("221 Bye"). */
 static size_t
 header_cb(char *buf, size_t size, size_t n, void *user)
 {
 	SltSmtp *s = user;
 	gsize len = size * n;
-	if (len >= 3 && g_ascii_isdigit(buf[0])) {
+	if (len >= 3 && (buf[0] == '4' || buf[0] == '5') && g_ascii_isdigit(buf[1])) {
 		g_autofree char *line = g_strndup(buf, len);
 		g_strchomp(line);
 		g_autofree char *safe = slt_log_sanitize(line, sizeof s->last_line - 1);
