@@ -22,6 +22,7 @@ static const SltCtlCommand commands[] = {
 	  "classify labelled sets and compare with their labels" },
 	{ "help", cmd_help, "help [COMMAND]", "show help for sltctl or one command" },
 	{ "list", cmd_list, "list [--all] [--status STATUS] [--limit N]", "the requests sltd recorded, newest first" },
+	{ "parse", cmd_parse, "parse [--compact] FILE.eml...", "show the parsed message (headers, text parts, org) as JSON" },
 	{ "train", cmd_train, "train [-o FILE] [--set KEY=VALUE] DIR...",
 	  "build a classifier model from labelled sets (DIR/messages, DIR/labels.tsv)" },
 	/* Hidden (no summary): debugging and tests only. */

@@ -29,6 +29,7 @@ int cmd_eval(SltCtl *ctl, int argc, char **argv);
 int cmd_train(SltCtl *ctl, int argc, char **argv);
 int cmd_crossval(SltCtl *ctl, int argc, char **argv);
 int cmd_list(SltCtl *ctl, int argc, char **argv);
+int cmd_parse(SltCtl *ctl, int argc, char **argv);
 int cmd_imap_probe(SltCtl *ctl, int argc, char **argv);
 int cmd_smtp_probe(SltCtl *ctl, int argc, char **argv);
 
