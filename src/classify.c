@@ -16,6 +16,7 @@
 #include "data.h"
 #include "lexicon.h"
 #include "linmodel.h"
+#include "org.h"
 #include "packages.h"
 #include "textfeat.h"
 #include "textprep.h"
@@ -51,7 +52,7 @@ struct _SltClassifier {
 	int theme_map[6];
 	SltFeatureOptions fopt;
 	SltLexicon *lex;
-	GBytes *gemeenten;
+	SltOrgDirectory *orgs;
 	/* Text preparers hold libstemmer objects, which are not thread-safe:
 	 * each slt_classify() call takes one from this pool for its duration. */
 	GMutex lock;
@@ -101,8 +102,7 @@ slt_classifier_free(SltClassifier *c)
 		return;
 	slt_model_free(c->model);
 	slt_lexicon_free(c->lex);
-	if (c->gemeenten)
-		g_bytes_unref(c->gemeenten);
+	slt_org_directory_free(c->orgs);
 	if (c->pool)
 		g_ptr_array_free(c->pool, TRUE);
 	g_mutex_clear(&c->lock);
@@ -161,9 +161,12 @@ slt_classifier_new_from_model(SltModel *model, GBytes *lexicon, GBytes *gemeente
 	pool_give(c, tp);
 	if (!c->lex)
 		return NULL;
-	c->gemeenten = gemeenten ? g_bytes_ref(gemeenten)
+	g_autoptr(GBytes) gm = gemeenten ? g_bytes_ref(gemeenten)
 		: slt_data_get("gemeenten.tsv", NULL, error);
-	if (!c->gemeenten)
+	if (!gm)
+		return NULL;
+	c->orgs = slt_org_directory_new(gm, error);
+	if (!c->orgs)
 		return NULL;
 	return g_steal_pointer(&c);
 }
@@ -272,6 +275,27 @@ index_of(const char *const *ids, guint n, const char *id)
 	return -1;
 }
 
+/* Is the sentence of token i a mailing footer: a short question
+ * ("Afmelden?", "Niet meer ontvangen?") or a line with a link in it? */
+static gboolean
+footer_sentence(const GArray *tokens, guint i)
+{
+	guint32 s = g_array_index(tokens, SltToken, i).sentence;
+	guint a = i, b = i;
+	while (a > 0 && g_array_index(tokens, SltToken, a - 1).sentence == s)
+		a--;
+	while (b + 1 < tokens->len && g_array_index(tokens, SltToken, b + 1).sentence == s)
+		b++;
+	gboolean url = FALSE, question = FALSE, klik = FALSE;
+	for (guint k = a; k <= b; k++) {
+		const SltToken *t = &g_array_index(tokens, SltToken, k);
+		url |= (t->flags & SLT_TOK_URL) != 0;
+		question |= (t->flags & SLT_TOK_QUESTION) != 0;
+		klik |= strcmp(t->word, "klik") == 0 || strcmp(t->word, "click") == 0;
+	}
+	return url || klik || (question && b - a + 1 <= 4);
+}
+
 static void
 lex_score(const GArray *tokens, const GArray *hits, gboolean reply,
 	  LexScores *ls, GPtrArray *why, guint max_why)
@@ -292,6 +316,10 @@ lex_score(const GArray *tokens, const GArray *hits, gboolean reply,
 			}
 			continue;
 		}
+		/* "Afmelden? Klik hier", "Niet meer ontvangen? https://...": a
+		 * mailing's footer, not a reader asking (t0236, c0087). */
+		if (strcmp(h->entry->label, "intent:afmelden") == 0 && footer_sentence(tokens, h->start))
+			continue;
 		/* machine-subject only in the subject, machine only outside it */
 		gboolean subj = h->zone == SLT_ZONE_SUBJECT;
 		if (strcmp(h->entry->label, "machine-subject") == 0 && !subj)
@@ -557,6 +585,15 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 		else
 			L[I_WERKPAKKET] += boost;
 	}
+	/* Sparring, packages and afmelden are specific requests: a message
+	 * without a single word of one is unlikely to be one, whatever the
+	 * model thinks of its style (t0258, t0320). */
+	if (ls.intent[I_SPARRING] <= 0)
+		L[I_SPARRING] -= 1.0;
+	if (!pk.requested->len && !pk.unresolved)
+		L[I_WERKPAKKET] -= 1.0;
+	if (ls.intent[I_AFMELDEN] <= 0)
+		L[I_AFMELDEN] -= 1.0;
 	if (msg->machine & (SLT_MACHINE_LIST | SLT_MACHINE_BULK_MAILER))
 		L[I_OVERIG] += 2.0;
 	else if (msg->machine & SLT_MACHINE_PRECEDENCE)
@@ -566,14 +603,20 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 	/* Never drop a person's request as overig: any clear request to us
 	 * wins (issue 4: "not one human request classified overig"). */
 	if (intent == I_OVERIG) {
+		/* Requests only this line answers: a session, packages, being
+		 * taken off the list. A plain question may be misdirected mail
+		 * (a VNG invoice, a citizen's complaint): the model decides. */
 		double best_h = -INFINITY;
-		guint bh = I_VRAAG;
-		for (guint i = 0; i < 4; i++)
-			if (L[i] > best_h) {
-				best_h = L[i];
-				bh = i;
+		guint bh = I_SPARRING;
+		static const guint specific[] = { I_SPARRING, I_WERKPAKKET, I_AFMELDEN };
+		for (guint k = 0; k < G_N_ELEMENTS(specific); k++)
+			if (L[specific[k]] > best_h) {
+				best_h = L[specific[k]];
+				bh = specific[k];
 			}
-		if (ls.intent[bh] >= 2.5 || (pk.requested->len && !pk.ps_only)) {
+		if (pk.requested->len && !pk.ps_only && ls.intent[I_SPARRING] < 2.5)
+			bh = I_WERKPAKKET;
+		if (ls.intent[bh] >= 2.5 || (bh == I_WERKPAKKET && pk.requested->len && !pk.ps_only)) {
 			why_add(why, "verzoek aan ons weegt zwaarder dan overig");
 			intent = bh;
 		}
@@ -658,7 +701,15 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 				why_add(why, "%s", (char *)pk.why->pdata[i]);
 	}
 
-	r->org = g_strdup("");
+	/* The organisation (org.c: signature, display name, domain). The
+	 * directory is only read here: slt_org_detect is thread-safe. */
+	char *org_why = NULL;
+	r->org = slt_org_detect_why(c->orgs, msg, &org_why);
+	if (!r->org)
+		r->org = g_strdup("");
+	if (org_why)
+		why_add(why, "organisatie uit %s", org_why);
+	g_free(org_why);
 
 	/* Evidence for the labels as decided. */
 	if (doc.used_forwarded)

@@ -19,6 +19,7 @@ typedef struct {
 	SltLexEntry pub;
 	Elem *elems;
 	guint order;    /* position in the file, for a stable tie-break */
+	int lang;       /* SltLang the entry is for, or -1: both */
 } Entry;
 
 struct _SltLexicon {
@@ -215,6 +216,13 @@ slt_lexicon_parse(GBytes *bytes, SltTextPrep *tp, GError **error)
 		while (g_ascii_isspace(*p))
 			p++;
 		char *term = p;
+		/* "intent:sparring:en": English mail only. A short English word
+		 * can stem like a common Dutch one ("meet" -> "met"). */
+		int lang = -1;
+		if (g_str_has_suffix(label, ":en") || g_str_has_suffix(label, ":nl")) {
+			lang = g_str_has_suffix(label, ":en") ? SLT_LANG_EN : SLT_LANG_NL;
+			label[strlen(label) - 3] = 0;
+		}
 		gboolean known = g_strv_contains(labels_ok, label);
 		if (!known) {
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -240,6 +248,7 @@ slt_lexicon_parse(GBytes *bytes, SltTextPrep *tp, GError **error)
 		e->pub.term = g_strdup(term);
 		e->pub.line = li + 1;
 		e->order = lex->entries->len;
+		e->lang = lang;
 		const char *why = NULL;
 		if (!compile_term(e, term, tp, &why)) {
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -328,6 +337,8 @@ try_entries(GPtrArray *cands, const GArray *tokens, guint ti, GArray *found)
 	const SltToken *t = &g_array_index(tokens, SltToken, ti);
 	for (guint k = 0; k < cands->len; k++) {
 		const Entry *e = cands->pdata[k];
+		if (e->lang >= 0 && e->lang != t->lang)
+			continue;
 		guint end = match_from(e, 0, tokens, ti, t->sentence);
 		if (!end)
 			continue;

@@ -406,6 +406,7 @@ slt_train_params_default(SltTrainParams *p, SltModelKind kind)
 	p->lr_rate = 0.5;
 	p->seed = 4;
 	p->balance = TRUE;
+	p->temperature = 1.0;
 }
 
 typedef struct {
@@ -422,6 +423,7 @@ slt_model_train_task(const char *name, const char *const *classes, guint nc,
 	SltModelTask *t = task_new(name, p->kind, classes, nc);
 	t->log_tf = TRUE;
 	t->l2 = p->kind == SLT_MODEL_LR;
+	t->temperature = p->temperature > 0 ? p->temperature : 1.0;
 
 	/* Vocabulary: features in at least min_df training documents, sorted
 	 * so that the result does not depend on hash order. */

@@ -86,6 +86,7 @@ typedef struct {
 	double lr_rate;
 	guint32 seed;          /* LR: example order */
 	gboolean balance;      /* weight classes inversely to their size */
+	double temperature;    /* recorded in the task (NB: soften its confidence) */
 } SltTrainParams;
 
 void slt_train_params_default(SltTrainParams *p, SltModelKind kind);

@@ -34,6 +34,10 @@ typedef struct {
 	guint8 have[5];
 	guint8 req[5];
 	gboolean alle, others;
+	gboolean short_subject;  /* two content words at most */
+	gboolean pkg_context;    /* a package word somewhere: bare names may be packages */
+	gboolean generic_alle;   /* "de werkpakketten" asked for, no names */
+	gboolean fwd_requests;   /* second pass: the forwarded text's requests count */
 } Ctx;
 
 static const SltToken *
@@ -71,6 +75,29 @@ is_pkg_word(const char *w)
 	       g_str_has_prefix(w, "paket") || g_str_has_prefix(w, "werkpaket") ||
 	       strcmp(w, "package") == 0 || strcmp(w, "packages") == 0 ||
 	       strcmp(w, "workpackage") == 0 || strcmp(w, "workpackages") == 0;
+}
+
+/* "netwerkpakket", "Bekostigingspakket", "kwaliteitspakketten" (t0211,
+ * t0292): a package word with its name in front. Returns the package or -1. */
+static int
+compound_pkg(const char *w)
+{
+	static const struct { const char *prefix; int pkg; } map[] = {
+		{ "visie", 0 }, { "goedbestuur", 1 }, { "bestuur", 1 }, { "governance", 1 },
+		{ "netwerksamenwerking", 2 }, { "netwerk", 2 }, { "samenwerking", 2 },
+		{ "kwaliteit", 3 }, { "inkoop", 4 }, { "bekostiging", 4 }, { "financiering", 4 },
+	};
+	const char *k = strstr(w, "pakket");
+	if (!k || k == w)
+		return -1;
+	gsize pl = k - w;
+	/* a linking -s- or -- */
+	if (w[pl - 1] == 's' || w[pl - 1] == '-')
+		pl--;
+	for (guint i = 0; i < G_N_ELEMENTS(map); i++)
+		if (strlen(map[i].prefix) == pl && strncmp(w, map[i].prefix, pl) == 0)
+			return map[i].pkg;
+	return -1;
 }
 
 static gboolean
@@ -117,7 +144,8 @@ name_at(const Ctx *c, guint i, guint *len)
 		return 2;
 	}
 	if (strcmp(w, "samenwerking") == 0 || strcmp(w, "netwerken") == 0 ||
-	    strcmp(w, "networks") == 0 || strcmp(w, "network") == 0)
+	    strcmp(w, "networks") == 0 || strcmp(w, "network") == 0 ||
+	    strcmp(w, "netwerk") == 0)
 		return 2;
 	if (strcmp(w, "kwaliteit") == 0 || strcmp(w, "quality") == 0)
 		return 3;
@@ -160,7 +188,29 @@ find_mentions(Ctx *c)
 			continue;
 		const SltToken *t = tok(c, i);
 		const char *w = t->word;
+		int cp = compound_pkg(w);
+		if (cp >= 0) {
+			add_mention(c, i, cp);
+			c->consumed[i] = 1;
+			c->pkg_context = TRUE;
+			continue;
+		}
+		/* "en ook dat over kwaliteit" (t0038) */
+		if (is_any(w, (const char *const[]){ "over", "about", "on", NULL }) && i >= 1 &&
+		    same_sentence(c, i, i + 1) && same_sentence(c, i - 1, i) &&
+		    is_any(word(c, i - 1), (const char *const[]){ "dat", "die", "deze", "dit",
+				"that", "this", "one", NULL })) {
+			guint len;
+			int p = name_at(c, i + 1, &len);
+			if (p >= 0) {
+				add_mention(c, i + 1, p);
+				for (guint z = i + 1; z < i + 1 + len; z++)
+					c->consumed[z] = 1;
+				continue;
+			}
+		}
 		if (is_pkg_word(w)) {
+			c->pkg_context = TRUE;
 			c->consumed[i] = 1;
 			gboolean named = FALSE;
 			/* "alle (vijf) werkpakketten", "all five work packages" */
@@ -244,13 +294,15 @@ find_mentions(Ctx *c)
 		    is_any(word(c, i - 1), (const char *const[]){ "de", "the", "die", NULL })) {
 			const char *nw = same_sentence(c, i, i + 1) ? word(c, i + 1) : "";
 			if (strcmp(w, "rest") != 0 || is_pkg_word(nw) || !*nw ||
-			    is_any(nw, (const char *const[]){ "graag", "ook", NULL })) {
+			    is_any(nw, (const char *const[]){ "graag", "ook", "willen", "wil",
+					"also", "please", "too", "sturen", "ontvangen", NULL })) {
 				add_mention(c, i, P_OTHERS);
 				continue;
 			}
 		}
-		/* A subject that is a package name: "visie" (c0057). */
-		if (t->zone == SLT_ZONE_SUBJECT) {
+		/* A subject that is a package name: "visie" (c0057), not a
+		 * subject that uses the word ("Brede blik in de visie", t0332). */
+		if (t->zone == SLT_ZONE_SUBJECT && c->short_subject) {
 			guint len;
 			int p = name_at(c, i, &len);
 			if (p >= 0) {
@@ -276,7 +328,7 @@ cue_at(const Ctx *c, guint i)
 		"aanvragen", "aanvraag", "noteren", "noteer", "noteert", "aanmelding",
 		"krijgen", "krijg", "verzoek", "verzoeken", "bestellen", "reserveren",
 		"send", "receive", "request", "subscribe", "get", "forward", "mail",
-		"toevoegen", "opnemen", NULL,
+		"toevoegen", "aanmelden", NULL,
 	};
 	static const char *const weak[] = {
 		"graag", "svp", "aub", "pls", "please", "interesse", "geinteresseerd",
@@ -319,10 +371,15 @@ cue_at(const Ctx *c, guint i)
 	/* "kunnen jullie ons in de loop houden" (c0118) */
 	if (strcmp(w, "loop") == 0 && strcmp(word(c, i + 1), "houden") == 0)
 		return CUE_STRONG;
-	/* "ook voor ons", "naar ons" (t0017: "graag dit pakket ook voor ons") */
-	if (strcmp(w, "ons") == 0 && i >= 1 &&
+	/* "ook voor ons", "voor ons ook" (t0017, t0158); not in a question:
+	 * "zijn de werkpakketten ook voor ons bedoeld?" (c0160) */
+	if (strcmp(w, "ons") == 0 && i >= 1 && !(tok(c, i)->flags & SLT_TOK_QUESTION) &&
 	    is_any(word(c, i - 1), (const char *const[]){ "voor", "naar", NULL }) &&
-	    i >= 2 && strcmp(word(c, i - 2), "ook") == 0)
+	    ((i >= 2 && strcmp(word(c, i - 2), "ook") == 0) || strcmp(word(c, i + 1), "ook") == 0))
+		return CUE_STRONG;
+	/* "mogen wij het pakket Visie?", "mag ik 'm ontvangen?" (t0085) */
+	if (is_any(w, (const char *const[]){ "mag", "mogen", "may", NULL }) &&
+	    is_any(word(c, i + 1), (const char *const[]){ "ik", "wij", "we", "i", NULL }))
 		return CUE_STRONG;
 	if (is_any(w, weak))
 		return CUE_WEAK;
@@ -336,8 +393,13 @@ static gboolean
 have_in_clause(const Ctx *c, guint from, guint to)
 {
 	gboolean al = FALSE, have = FALSE, got = FALSE, modal = FALSE, already = FALSE;
+	gboolean binnen = FALSE, is = FALSE;
 	for (guint i = from; i < to; i++) {
 		const char *w = word(c, i);
+		if (strcmp(w, "binnen") == 0)
+			binnen = TRUE;
+		if (strcmp(w, "is") == 0 || strcmp(w, "zijn") == 0)
+			is = TRUE;
 		if (strcmp(w, "al") == 0 || strcmp(w, "inmiddels") == 0 || strcmp(w, "reeds") == 0)
 			al = TRUE;
 		else if (strcmp(w, "already") == 0)
@@ -354,6 +416,9 @@ have_in_clause(const Ctx *c, guint from, guint to)
 			modal = TRUE;
 	}
 	if (already && (have || got))
+		return TRUE;
+	/* "Visie en Netwerksamenwerking zijn dus binnen" (t0279) */
+	if (binnen && is && !modal)
 		return TRUE;
 	if (al && (have || got) && !modal)
 		return TRUE;
@@ -432,7 +497,7 @@ sentence_usable(const Ctx *c, guint32 s, gboolean as_antecedent)
 		case SLT_ZONE_PS:
 			return TRUE;
 		case SLT_ZONE_FORWARDED:
-			return as_antecedent;
+			return as_antecedent || c->fwd_requests;
 		default:
 			return FALSE;
 		}
@@ -496,6 +561,26 @@ antecedents(const Ctx *c, guint pos, int *out)
 		}
 	}
 	return n;
+}
+
+/* Is there an "alle"/"de werkpakketten" for an anaphor at pos to point
+ * back to, when no package is named (t0158: "Fw: werkpakketten", "Zie
+ * onderstaand, graag voor ons ook.")? */
+static gboolean
+generic_antecedent(const Ctx *c, guint pos)
+{
+	guint32 sent = tok(c, pos)->sentence;
+	for (guint k = 0; k < c->mentions->len; k++) {
+		const Mention *m = &g_array_index(c->mentions, Mention, k);
+		if (m->pkg != P_ALLE && m->pkg != P_GENERIC_PL)
+			continue;
+		guint8 z = tok(c, m->pos)->zone;
+		if (z == SLT_ZONE_FORWARDED ||
+		    (z == SLT_ZONE_SUBJECT && (c->subject_usable || c->doc->forward)) ||
+		    (m->sentence <= sent && sent - m->sentence <= 3))
+			return TRUE;
+	}
+	return FALSE;
 }
 
 static void
@@ -622,17 +707,20 @@ do_sentence(Ctx *c, guint s, guint e)
 				int ante[8];
 				guint na = antecedents(c, i, ante);
 				if (na == 0 && m->pkg == P_GENERIC_PL) {
-					/* "verzoek om toezending van de werkpakketten" (c0067) */
-					c->alle = TRUE;
+					/* "verzoek om toezending van de werkpakketten" (c0067);
+					 * decided at the end: a subject "Werkpakketten" over a
+					 * body that names two is not all five (t0043). */
+					c->generic_alle = TRUE;
 					if (!from_ps)
 						c->out->ps_only = FALSE;
-					note_why(c, "'%s' zonder namen gevraagd: alle", word(c, i));
 				}
 				for (guint a = 0; a < na; a++) {
 					want(c, ante[a], from_ps);
 					note_why(c, "'%s' verwijst naar %s", word(c, i),
 						 slt_package_ids[ante[a]]);
 				}
+				if (na == 0 && m->pkg == P_ANAPH)
+					c->out->unresolved = TRUE;
 			}
 		}
 		/* a pronoun pointing back: "mag ik 'm ontvangen?" (c0057) */
@@ -652,7 +740,53 @@ do_sentence(Ctx *c, guint s, guint e)
 				want(c, ante[a], from_ps);
 				note_why(c, "'%s' verwijst naar %s", word(c, i), slt_package_ids[ante[a]]);
 			}
+			if (na == 0 && generic_antecedent(c, i))
+				c->generic_alle = TRUE;
 		}
+	}
+	/* Short clauses around a request: "Kwaliteit graag." (t0185) names a
+	 * package bare; "Graag ontvangen." (t0100), "Zo ja graag sturen"
+	 * (t0211) point back without a word for it. */
+	for (guint q = 0; q < ncue + nweak; q++) {
+		guint cue = q < ncue ? cues[q] : weak[q - ncue];
+		guint cs = cue, ce = cue + 1;
+		while (cs > s && !(tok(c, cs)->flags & SLT_TOK_CLAUSE))
+			cs--;
+		while (ce < e && !(tok(c, ce)->flags & SLT_TOK_CLAUSE))
+			ce++;
+		if (ce - cs > 5)
+			continue;
+		gboolean named = FALSE;
+		for (guint k = 0; k < c->mentions->len; k++) {
+			const Mention *m = &g_array_index(c->mentions, Mention, k);
+			if (m->pos >= cs && m->pos < ce)
+				named = TRUE;
+		}
+		for (guint i = cs; i < ce; i++) {
+			guint len;
+			int p;
+			if (c->consumed[i] || have_clause[i - s])
+				continue;
+			if (is_pronoun_at(c, i))
+				named = TRUE;  /* handled above */
+			if (c->pkg_context && (p = name_at(c, i, &len)) >= 0) {
+				want(c, p, from_ps);
+				note_why(c, "pakket gevraagd: %s", slt_package_ids[p]);
+				c->out->explicit_ = TRUE;
+				named = TRUE;
+				i += len - 1;
+			}
+		}
+		if (named)
+			continue;
+		int ante[8];
+		guint na = antecedents(c, cs, ante);
+		for (guint a = 0; a < na; a++) {
+			want(c, ante[a], from_ps);
+			note_why(c, "korte vraag verwijst naar %s", slt_package_ids[ante[a]]);
+		}
+		if (na == 0 && generic_antecedent(c, cs))
+			c->generic_alle = TRUE;
 	}
 	g_free(have_clause);
 }
@@ -666,6 +800,7 @@ slt_packages_init(SltPackages *p)
 	p->mentioned = FALSE;
 	p->ps_only = FALSE;
 	p->explicit_ = FALSE;
+	p->unresolved = FALSE;
 }
 
 void
@@ -690,6 +825,14 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	c.mentions = g_array_new(FALSE, FALSE, sizeof(Mention));
 	c.consumed = g_new0(guint8, doc->tokens->len + 1);
 	c.subject_usable = !doc->reply;
+	guint subject_words = 0;
+	for (guint i = 0; i < doc->tokens->len; i++) {
+		const SltToken *t = &g_array_index(doc->tokens, SltToken, i);
+		if (t->zone == SLT_ZONE_SUBJECT &&
+		    !(t->flags & (SLT_TOK_STOP | SLT_TOK_NUMBER | SLT_TOK_URL)))
+			subject_words++;
+	}
+	c.short_subject = subject_words <= 2;
 	out->ps_only = TRUE;
 	find_mentions(&c);
 	out->mentioned = c.mentions->len > 0;
@@ -705,6 +848,25 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 		if (sentence_usable(&c, tok(&c, s)->sentence, FALSE))
 			do_sentence(&c, s, e);
 		s = e;
+	}
+	/* "zie onderstaand" over a forwarded request: the forwarder asks
+	 * what the forwarded mail asks (TAXONOMY.md; t0108). */
+	if (out->requested->len == 0 && !c.alle && !c.generic_alle && doc->used_forwarded) {
+		c.fwd_requests = TRUE;
+		for (s = 0; s < n;) {
+			guint e = s;
+			while (e < n && tok(&c, e)->sentence == tok(&c, s)->sentence)
+				e++;
+			if (tok(&c, s)->zone == SLT_ZONE_FORWARDED)
+				do_sentence(&c, s, e);
+			s = e;
+		}
+		if (out->requested->len || c.alle || c.generic_alle)
+			note_why(&c, "het doorgestuurde verzoek telt");
+	}
+	if (c.generic_alle && !c.alle && out->requested->len == 0) {
+		c.alle = TRUE;
+		note_why(&c, "werkpakketten gevraagd zonder namen: alle");
 	}
 	/* A subject naming packages over an empty note asks for them
 	 * ("Werkpakket Visie" and only a greeting below). */

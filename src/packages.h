@@ -28,6 +28,7 @@ typedef struct {
 	gboolean mentioned;    /* some package named at all (request or not) */
 	gboolean ps_only;      /* every request came from a "PS" line */
 	gboolean explicit_;    /* a request names packages (not just "het") */
+	gboolean unresolved;   /* asked for "het werkpakket", but which is not said */
 } SltPackages;
 
 void slt_packages_init(SltPackages *p);

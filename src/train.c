@@ -44,6 +44,8 @@ set_params(SltTrainParams *p, const char *key, const char *val, double v, gboole
 		p->seed = (guint32)v;
 	else if (strcmp(key, "balance") == 0)
 		p->balance = v != 0;
+	else if (strcmp(key, "temperature") == 0 && v > 0)
+		p->temperature = v;
 	else
 		return FALSE;
 	return TRUE;

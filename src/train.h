@@ -30,7 +30,7 @@ void slt_train_config_default(SltTrainConfig *cfg);
 
 /* Change one setting, as "KEY=VALUE" (sltctl train/crossval --set):
  * kind=nb|lr (both tasks), intent.kind, theme.kind, l2, epochs, rate,
- * alpha, min_df, seed, balance=0|1 (both tasks, or "intent."/"theme."
+ * alpha, min_df, seed, temperature, balance=0|1 (both tasks, or "intent."/"theme."
  * before the key), subject_weight, reply_subject_weight, bigrams=0|1,
  * negation=0|1. Returns FALSE with error for an unknown key or value. */
 gboolean slt_train_config_set(SltTrainConfig *cfg, const char *setting, GError **error);
