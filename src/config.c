@@ -66,6 +66,14 @@ static const KeySpec specs[] = {
 	{ "classify", "review-threshold", T_DOUBLE, FALSE, F(review_threshold), 0, 0 },
 
 	{ "alerts", "quiet-office-hours", T_INT, FALSE, F(quiet_office_hours), 0, 1000 },
+
+	{ "web", "listen", T_STRING, FALSE, F(web_listen), 0, 0 },
+	{ "web", "port", T_INT, FALSE, F(web_port), 1, 65535 },
+	{ "web", "users-file", T_PATH, FALSE, F(web_users_file), 0, 0 },
+	{ "web", "proxy-header", T_STRING, FALSE, F(web_proxy_header), 0, 0 },
+	{ "web", "proxy-address", T_STRING, FALSE, F(web_proxy_address), 0, 0 },
+	{ "web", "secure-cookies", T_BOOL, FALSE, F(web_secure_cookies), 0, 0 },
+	{ "web", "session-minutes", T_INT, FALSE, F(web_session_minutes), 1, 10080 },
 };
 
 /* Line numbers: GKeyFile does not keep them, so scan the text once. */
@@ -194,6 +202,9 @@ set_defaults(SltConfig *c)
 	c->review_threshold = 0.6;
 	c->quiet_office_hours = 0;
 	c->retention_days = 0;
+	c->web_port = 8080;
+	c->web_secure_cookies = TRUE;
+	c->web_session_minutes = 480;
 }
 
 static gboolean
@@ -427,6 +438,12 @@ slt_config_load(const char *path, GError **error)
 		c->packages_catalogue = g_build_filename(dir, "packages.conf", NULL);
 	if (!c->templates_dir)
 		c->templates_dir = g_build_filename(SLT_DATADIR, "templates", NULL);
+	if (!c->web_listen)
+		c->web_listen = g_strdup("127.0.0.1");
+	if (!c->web_users_file)
+		c->web_users_file = g_build_filename(dir, "web-users", NULL);
+	if (c->web_proxy_header && !c->web_proxy_address)
+		problem(&ck, "web", "proxy-address", "required with proxy-header (the header is trusted only from it)");
 
 	if (ck.problems->len) {
 		g_set_error_literal(error, SLT_CONFIG_ERROR, SLT_CONFIG_ERROR_INVALID, ck.problems->str);
@@ -449,6 +466,7 @@ slt_config_free(SltConfig *c)
 		&c->smtp_from_addr, &c->smtp_envelope_from, &c->smtp_domain, &c->store_path,
 		&c->packages_dir, &c->packages_catalogue, &c->download_base_url,
 		&c->templates_dir, &c->staff_contact, &c->model_path, &c->lexicon_path,
+		&c->web_listen, &c->web_users_file, &c->web_proxy_header, &c->web_proxy_address,
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS(strs); i++)
 		g_free(*strs[i]);

@@ -61,6 +61,15 @@ typedef struct {
 
 	/* [alerts] */
 	int quiet_office_hours;  /* alarm when no mail for this many office hours; 0 off */
+
+	/* [web] (sltweb) */
+	char *web_listen;        /* IPv4 address to bind, default 127.0.0.1 */
+	int web_port;            /* default 8080 */
+	char *web_users_file;    /* NAME:argon2id-hash lines; default web-users beside the config */
+	char *web_proxy_header;  /* e.g. X-Remote-User: trusted only from web_proxy_address; NULL off */
+	char *web_proxy_address; /* the reverse proxy's address (required with proxy-header) */
+	gboolean web_secure_cookies; /* Secure cookie attribute (behind TLS); default true */
+	int web_session_minutes; /* idle timeout, default 480 */
 } SltConfig;
 
 #define SLT_CONFIG_ERROR (slt_config_error_quark())
