@@ -66,6 +66,7 @@ static const KeySpec specs[] = {
 	{ "classify", "review-threshold", T_DOUBLE, FALSE, F(review_threshold), 0, 0 },
 
 	{ "alerts", "quiet-office-hours", T_INT, FALSE, F(quiet_office_hours), 0, 1000 },
+	{ "alerts", "outbox-stale-hours", T_INT, FALSE, F(outbox_stale_hours), 1, 720 },
 
 	{ "web", "listen", T_STRING, FALSE, F(web_listen), 0, 0 },
 	{ "web", "port", T_INT, FALSE, F(web_port), 1, 65535 },
@@ -201,6 +202,7 @@ set_defaults(SltConfig *c)
 	c->global_per_hour = 200;
 	c->review_threshold = 0.6;
 	c->quiet_office_hours = 0;
+	c->outbox_stale_hours = 4;
 	c->retention_days = 0;
 	c->web_port = 8080;
 	c->web_secure_cookies = TRUE;

@@ -61,6 +61,7 @@ typedef struct {
 
 	/* [alerts] */
 	int quiet_office_hours;  /* alarm when no mail for this many office hours; 0 off */
+	int outbox_stale_hours;  /* alarm when a reply stays queued this long (default 4) */
 
 	/* [web] (sltweb) */
 	char *web_listen;        /* IPv4 address to bind, default 127.0.0.1 */
