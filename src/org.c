@@ -468,7 +468,8 @@ typedef enum {
 	C_OVERIG,
 	C_GEMEENTE,
 	C_GEMEENTE_R1,     /* "in opdracht van gemeente X" */
-	C_TEAM,
+	C_TEAM_BARE,       /* "Wijkteam Lombok", "sociaal team Nunspeet" */
+	C_TEAM,            /* "Stichting ...", "Jeugd & Gezin Maasland", "Wijkteams X" */
 } Rank;
 
 typedef struct {
@@ -743,7 +744,7 @@ scan_line(const SltOrgDirectory *dir, const char *line, const char *domain, GArr
 					g_string_free(as, TRUE);
 				}
 				append_span(name, toks, i + span, end);
-				add_cand(cands, weak ? C_TEAM_WEAK : C_TEAM,
+				add_cand(cands, weak ? C_TEAM_WEAK : ta->canonical ? C_TEAM_BARE : C_TEAM,
 					 g_strconcat("team:", name->str, NULL), line);
 				g_string_free(name, TRUE);
 				i = end;
@@ -873,11 +874,82 @@ scan_self(const SltOrgDirectory *dir, const char *s, const char *domain, GArray 
 			scan_line(dir, parts[p], domain, local);
 		for (guint k = 0; k < local->len; k++) {
 			Cand *c = &g_array_index(local, Cand, k);
-			if (c->rank == C_TEAM) {
+			if (c->rank >= C_TEAM_BARE)
 				add_cand(cands, c->rank, g_strdup(c->label), c->line);
-			}
 		}
 	}
+}
+
+/* Sentences of s that say the writer acts for a municipality ("In
+ * opdracht van de gemeente Rucphen begeleid ik..."): their R1
+ * candidates. */
+static void
+scan_acting(const SltOrgDirectory *dir, const char *s, const char *domain, GArray *cands)
+{
+	if (!s || !*s)
+		return;
+	g_autofree char *flat = g_strdup(s);
+	for (char *p = flat; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	g_auto(GStrv) sentences = g_strsplit_set(flat, ".?!;", -1);
+	for (guint i = 0; sentences[i]; i++) {
+		g_autofree char *f = slt_org_fold(sentences[i]);
+		if (!strstr(f, "gemeente"))
+			continue;
+		g_autoptr(GArray) local = g_array_new(FALSE, FALSE, sizeof(Cand));
+		g_array_set_clear_func(local, cand_clear);
+		/* scan_line ignores long lines; the phrase is near "gemeente". */
+		const char *text = sentences[i];
+		g_autofree char *piece = NULL;
+		if (strlen(text) > 200) {
+			const char *g = strstr(text, "emeente");
+			const char *start = g && g - text > 60 ? g - 60 : text;
+			piece = g_utf8_make_valid(start, MIN(strlen(start), 180));
+			text = piece;
+		}
+		scan_line(dir, text, domain, local);
+		for (guint k = 0; k < local->len; k++) {
+			Cand *c = &g_array_index(local, Cand, k);
+			if (c->rank == C_GEMEENTE_R1)
+				add_cand(cands, c->rank, g_strdup(c->label), c->line);
+		}
+	}
+}
+
+/* Who sends a newsletter, from its footer: "wordt u aangeboden door
+ * Vakblad X", "U ontvangt deze nieuwsbrief van het ministerie van VWS". */
+static char *
+newsletter_sender(const char *s)
+{
+	if (!s)
+		return NULL;
+	static const char *const phrases[] = {
+		"aangeboden door ", "nieuwsbrief van het ", "nieuwsbrief van de ", "nieuwsbrief van ",
+		"e-mail van het ", "e-mail van de ", "sent to you by ", "brought to you by ",
+	};
+	g_auto(GStrv) lines = g_strsplit(s, "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+		g_autofree char *low = g_ascii_strdown(lines[i], -1);
+		for (gsize k = 0; k < G_N_ELEMENTS(phrases); k++) {
+			const char *hit = strstr(low, phrases[k]);
+			if (!hit)
+				continue;
+			const char *rest = lines[i] + (hit - low) + strlen(phrases[k]);
+			/* The first word may be lowercase ("het ministerie van VWS"). */
+			g_autofree char *cap = g_strdup(rest);
+			if (g_ascii_islower(cap[0]))
+				cap[0] = g_ascii_toupper(cap[0]);
+			g_autoptr(GArray) toks = tokenize(cap);
+			guint end = take_name(toks, 0, 8);
+			if (end == 0)
+				continue;
+			GString *name = g_string_new(NULL);
+			append_span(name, toks, 0, end);
+			return g_string_free(name, FALSE);
+		}
+	}
+	return NULL;
 }
 
 static char *
@@ -912,21 +984,31 @@ slt_org_detect_why(const SltOrgDirectory *dir, const SltMessage *msg, char **why
 	if (msg->from_name)
 		scan_line(dir, msg->from_name, domain, disp);
 	const Cand *c;
-	if (bulk && (c = best(disp, C_OVERIG)))
-		return answer(why, c->label, g_strdup_printf("display name '%s'", c->line));
+	if (bulk) {
+		/* A newsletter: its display name when that names an
+		 * organisation, else the sender its footer names, else the
+		 * display name as it is. The body's mentions of
+		 * municipalities are news, not the sender. */
+		if ((c = best(disp, C_OVERIG)))
+			return answer(why, c->label, g_strdup_printf("display name '%s'", c->line));
+		g_autofree char *by = newsletter_sender(msg->new_text);
+		if (by) {
+			g_autofree char *label = g_strconcat("overig:", by, NULL);
+			return answer(why, label, g_strdup_printf("newsletter footer '%s'", by));
+		}
+		g_autofree char *name = g_strdup(msg->from_name ? msg->from_name : "");
+		g_strstrip(name);
+		if (*name) {
+			g_autofree char *label = g_strconcat("overig:", name, NULL);
+			return answer(why, label, g_strdup_printf("bulk mail from '%s'", name));
+		}
+	}
 
 	/* The closing lines of the new text, then the signature. */
 	scan_text(dir, msg->new_text, domain, 6, sig);
 	scan_text(dir, msg->signature, domain, 0, sig);
 	/* "In opdracht van gemeente X" anywhere in the new text. */
-	g_autoptr(GArray) body = g_array_new(FALSE, FALSE, sizeof(Cand));
-	g_array_set_clear_func(body, cand_clear);
-	scan_text(dir, msg->new_text, domain, 0, body);
-	for (guint i = 0; i < body->len; i++) {
-		Cand *b = &g_array_index(body, Cand, i);
-		if (b->rank == C_GEMEENTE_R1)
-			add_cand(sig, b->rank, g_strdup(b->label), b->line);
-	}
+	scan_acting(dir, msg->new_text, domain, sig);
 	if ((c = best(sig, C_OVERIG)))
 		return answer(why, c->label, g_strdup_printf("signature line '%s'", c->line));
 	if ((c = best(disp, C_OVERIG)))
@@ -935,7 +1017,7 @@ slt_org_detect_why(const SltOrgDirectory *dir, const SltMessage *msg, char **why
 	g_autoptr(GArray) self = g_array_new(FALSE, FALSE, sizeof(Cand));
 	g_array_set_clear_func(self, cand_clear);
 	scan_self(dir, msg->new_text, domain, self);
-	if ((c = best(self, C_TEAM)))
+	if ((c = best(self, C_TEAM_BARE)))
 		return answer(why, c->label, g_strdup_printf("new text '%s'", c->line));
 
 	if (domain) {
@@ -952,15 +1034,6 @@ slt_org_detect_why(const SltOrgDirectory *dir, const SltMessage *msg, char **why
 	/* A sub-team ("Wijkteam West") is better than nothing. */
 	if ((c = best(sig, C_TEAM_WEAK)))
 		return answer(why, c->label, g_strdup_printf("signature line '%s'", c->line));
-	/* A newsletter without an organisation word: its display name. */
-	if (bulk && msg->from_name) {
-		g_autofree char *name = g_strdup(msg->from_name);
-		g_strstrip(name);
-		if (*name) {
-			g_autofree char *label = g_strconcat("overig:", name, NULL);
-			return answer(why, label, g_strdup_printf("bulk mail from '%s'", name));
-		}
-	}
 	return g_strdup("");
 }
 

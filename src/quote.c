@@ -9,7 +9,9 @@
 
 typedef struct {
 	const char *s;
-	gsize len;  /* without the line end */
+	gsize len;      /* without the line end */
+	const char *f;  /* folded (fold_line without stripping), NULL when too long */
+	gssize flen;
 } Line;
 
 typedef enum {
@@ -173,6 +175,9 @@ static gboolean
 header_block_at(const Line *lines, gsize n, gsize i, gboolean strip_quotes)
 {
 	char buf[MARKER_MAX + 1];
+	/* Cheap test first: most lines are not a From line. */
+	if (!strip_quotes && (!lines[i].f || (lines[i].f[0] != '*' && header_key(lines[i].f) != H_FROM)))
+		return FALSE;
 	if (fold_line(&lines[i], buf, strip_quotes, TRUE) < 0 || header_key(buf) != H_FROM)
 		return FALSE;
 	gboolean date = FALSE, to = FALSE, subject = FALSE;
@@ -226,9 +231,9 @@ attribution_text(const char *t)
 static gsize
 attribution_at(const Line *lines, gsize n, gsize i)
 {
-	char a[MARKER_MAX + 1], b[MARKER_MAX + 1];
-	gssize la = fold_line(&lines[i], a, FALSE, FALSE);
-	if (la < 0 || la == 0)
+	const char *a = lines[i].f, *b;
+	gssize la = lines[i].flen;
+	if (!a || la == 0)
 		return 0;
 	if (attribution_text(a))
 		return 1;
@@ -237,8 +242,9 @@ attribution_at(const Line *lines, gsize n, gsize i)
 	if (!(has_prefix(a, "op ") || has_prefix(a, "on ") || has_prefix(a, "am ") ||
 	      contains(a, " schreef") || contains(a, " wrote")))
 		return 0;
-	gssize lb = fold_line(&lines[i + 1], b, FALSE, FALSE);
-	if (lb <= 0 || la + lb + 1 > MARKER_MAX)
+	b = lines[i + 1].f;
+	gssize lb = lines[i + 1].flen;
+	if (!b || lb <= 0 || la + lb + 1 > MARKER_MAX)
 		return 0;
 	char both[2 * MARKER_MAX + 2];
 	memcpy(both, a, la);
@@ -378,13 +384,12 @@ is_sig_separator(const Line *l)
 static gsize
 find_signature(const Line *lines, const gsize *idx, gsize m)
 {
-	char t[MARKER_MAX + 1];
 	for (gsize k = 0; k < m; k++) {
 		const Line *l = &lines[idx[k]];
 		if (is_sig_separator(l))
 			return k;
-		gssize n = fold_line(l, t, FALSE, FALSE);
-		if (n <= 0)
+		const char *t = l->f;
+		if (!t || !*t)
 			continue;
 		if (disclaimer_line(t) || sent_from_line(t))
 			return k;
@@ -499,11 +504,25 @@ slt_quote_split(const char *text, const char *subject, SltQuoteSplit *out)
 		text = "";
 
 	g_autoptr(GArray) lines = g_array_new(FALSE, FALSE, sizeof(Line));
+	/* Every line folded once; the fold is never longer than the line. */
+	gsize text_len = strlen(text);
+	g_autofree char *arena = g_malloc(text_len + 2);
+	gsize used = 0;
 	for (const char *p = text; *p;) {
 		const char *nl = strchr(p, '\n');
-		Line l = { p, nl ? (gsize)(nl - p) : strlen(p) };
+		Line l = { p, nl ? (gsize)(nl - p) : strlen(p), NULL, -1 };
 		if (l.len && p[l.len - 1] == '\r')
 			l.len--;
+		if (l.len <= MARKER_MAX + 8) {
+			char buf[MARKER_MAX + 1];
+			gssize fl = fold_line(&l, buf, FALSE, FALSE);
+			if (fl >= 0 && used + (gsize)fl + 1 <= text_len + 2) {
+				memcpy(arena + used, buf, fl + 1);
+				l.f = arena + used;
+				l.flen = fl;
+				used += fl + 1;
+			}
+		}
 		g_array_append_val(lines, l);
 		if (!nl)
 			break;
@@ -521,10 +540,13 @@ slt_quote_split(const char *text, const char *subject, SltQuoteSplit *out)
 
 	for (gsize i = 0; i < n;) {
 		const Line *l = &L[i];
+		if (is_quoted(l) && i > 0 && is_quoted(&L[i - 1])) {
+			kind[i++] = L_QUOTE;
+			continue;
+		}
 		if (is_quoted(l)) {
-			/* A "> " block that starts with a forward marker or an
-			 * Outlook header block is a forward (Apple Mail puts
-			 * forwards in a blockquote). */
+			/* A "> " block that starts with a forward marker is a
+			 * forward (Apple Mail puts forwards in a blockquote). */
 			gsize j = i;
 			while (j < n && is_quoted(&L[j]) && fold_line(&L[j], t, TRUE, FALSE) == 0)
 				j++;
@@ -538,8 +560,8 @@ slt_quote_split(const char *text, const char *subject, SltQuoteSplit *out)
 			kind[i++] = L_QUOTE;
 			continue;
 		}
-		gssize tn = fold_line(l, t, FALSE, FALSE);
-		if (tn > 0) {
+		if (l->f && l->flen > 0) {
+			const char *t = l->f;
 			Marker m = marker(t);
 			if (m != MARK_NONE) {
 				cut = i;
