@@ -28,6 +28,7 @@
 #include "ingest.h"
 
 #include <string.h>
+#include <gio/gio.h>
 
 #include "log.h"
 #include "mime.h"
@@ -326,6 +327,10 @@ on_message(const SltImapMessage *m, gpointer user_data, GError **error)
 {
 	Pass *p = user_data;
 	const SltIngestOptions *opt = p->opt;
+	if (opt->progress && !opt->progress(opt->progress_data)) {
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the pass was stopped");
+		return FALSE;
+	}
 	if (p->failed) {
 		g_set_error_literal(error, SLT_STORE_ERROR, SLT_STORE_ERROR_FAILED,
 				    "the store failed earlier in this pass");

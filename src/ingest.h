@@ -46,6 +46,13 @@ typedef struct {
 				      * is set aside as a dead letter; 0: 3 */
 	guint workers;               /* threads that parse and classify; 0: one per CPU;
 				      * 1: all on the calling thread */
+	/* Called on the calling thread before each fetched message is taken
+	 * on (the service pings the watchdog from it and stops on SIGTERM).
+	 * Return FALSE to stop: the messages already taken on are finished
+	 * and recorded, the rest waits for the next pass, and the pass
+	 * returns FALSE with G_IO_ERROR_CANCELLED. NULL: never stop. */
+	gboolean (*progress)(gpointer progress_data);
+	gpointer progress_data;
 } SltIngestOptions;
 
 typedef struct {
