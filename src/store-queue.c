@@ -935,3 +935,19 @@ slt_store_person_requests(SltStore *store, const char *addr, GError **error)
 		return NULL;
 	return g_steal_pointer(&out);
 }
+
+GHashTable *
+slt_store_package_states(SltStore *store, GError **error)
+{
+	sqlite3_stmt *st = slt_store_stmt(store, "SELECT id, state = 'published' FROM packages", error);
+	if (!st)
+		return NULL;
+	g_autoptr(GHashTable) out = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		g_hash_table_insert(out, slt_store_column_dup(st, 0),
+				    GINT_TO_POINTER(sqlite3_column_int(st, 1) ? 2 : 1));
+	if (!step_done(store, st, rc, "cannot read packages", error))
+		return NULL;
+	return g_steal_pointer(&out);
+}

@@ -256,3 +256,8 @@ gboolean slt_store_fts_optimize(SltStore *store, GError **error);
 /* Request ids opened by addr or holding a message from it, ascending (new
  * GArray of gint64). */
 GArray *slt_store_person_requests(SltStore *store, const char *addr, GError **error);
+
+/* The packages table as id -> published (GINT_TO_POINTER 1 or 2 for
+ * development/published; new table, owned by the caller). Empty when
+ * sltd never loaded a catalogue. */
+GHashTable *slt_store_package_states(SltStore *store, GError **error);
