@@ -132,10 +132,14 @@ typedef struct {
 	GArray *lists;    /* int per open list: 0 for <ul>, else the next <ol> number */
 } Render;
 
+/* Quote marks for the current depth, at most QUOTE_MAX of them: 5000
+ * nested <blockquote>s must not make every line 5000 bytes longer. */
+#define QUOTE_MAX 16
+
 static void
 write_prefix(Render *r)
 {
-	for (int i = 0; i < r->quote; i++)
+	for (int i = 0; i < r->quote && i < QUOTE_MAX; i++)
 		g_string_append_c(r->out, '>');
 }
 
@@ -353,6 +357,8 @@ enter(Render *r, xmlNode *node)
 	case EL_BLOCKQUOTE:
 		ensure_line_start(r);
 		r->quote++;
+		/* No empty quoted line before the first paragraph inside. */
+		r->empty_lines = 1;
 		break;
 	case EL_PRE:
 		ensure_line_start(r);
@@ -541,7 +547,7 @@ slt_html_to_text(const char *html, gssize len)
 	htmlDocPtr doc = htmlReadMemory(html, (int)n, NULL, "UTF-8",
 					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
 					HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-					HTML_PARSE_COMPACT);
+					HTML_PARSE_COMPACT | XML_PARSE_HUGE);
 	if (!doc)
 		return g_strdup("");
 	Render r = {

@@ -216,6 +216,7 @@ typedef enum {
 } WalkMode;
 
 typedef struct {
+	SltMessage *top;        /* the message slt_mime_parse returns */
 	GPtrArray *boundaries;  /* char*, shared by a message and its embedded ones */
 	const char *raw;
 	gsize raw_len;
@@ -1180,7 +1181,8 @@ message_part(Ctx *c, GMimeMessagePart *mp)
 		return;
 	}
 	if (c->embed_depth + 1 > EMBED_MAX_DEPTH) {
-		defect(c->msg, "attached messages nested deeper than %d levels; the deeper ones not read",
+		/* Said where staff look: on the message itself. */
+		defect(c->shared->top, "attached messages nested deeper than %d levels; the deeper ones not read",
 		       EMBED_MAX_DEPTH);
 		return;
 	}
@@ -1594,6 +1596,7 @@ slt_mime_parse(const char *data, gsize len, GError **error)
 		return NULL;
 	}
 	Shared sh = {
+		.top = m,
 		.boundaries = g_ptr_array_new_with_free_func(g_free),
 		.raw = data,
 		.raw_len = len,
