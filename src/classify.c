@@ -43,7 +43,7 @@ enum { T_ALGEMEEN = 5 };
 #define KENMERK_THRESHOLD 2.5
 /* The lean away from overig (in log-odds): a person's request taken for
  * spam is never answered. */
-#define OVERIG_BIAS 1.0
+#define OVERIG_BIAS 1.5
 
 struct _SltClassifier {
 	SltModel *model;
@@ -580,7 +580,7 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 		double boost = pk.ps_only ? 0.5 : pk.explicit_ ? 3.0 : 2.0;
 		/* TAXONOMY.md: a message asking for a sparring session and for
 		 * packages is sparring (the reply covers both). */
-		if (ls.intent[I_SPARRING] >= 2.5)
+		if (ls.intent[I_SPARRING] >= 2.0)
 			L[I_SPARRING] += boost;
 		else
 			L[I_WERKPAKKET] += boost;
@@ -594,6 +594,10 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 		L[I_WERKPAKKET] -= 1.0;
 	if (ls.intent[I_AFMELDEN] <= 0)
 		L[I_AFMELDEN] -= 1.0;
+	/* "before you remove me: could you still send me the Visie package?"
+	 * (t0382): a named package asked for is not a goodbye. */
+	if (pk.requested->len && pk.explicit_ && !pk.ps_only)
+		L[I_AFMELDEN] -= 2.0;
 	if (msg->machine & (SLT_MACHINE_LIST | SLT_MACHINE_BULK_MAILER))
 		L[I_OVERIG] += 2.0;
 	else if (msg->machine & SLT_MACHINE_PRECEDENCE)

@@ -74,6 +74,7 @@ is_pkg_word(const char *w)
 	return g_str_has_prefix(w, "werkpak") || g_str_has_prefix(w, "pakket") ||
 	       g_str_has_prefix(w, "paket") || g_str_has_prefix(w, "werkpaket") ||
 	       strcmp(w, "package") == 0 || strcmp(w, "packages") == 0 ||
+	       strcmp(w, "module") == 0 || strcmp(w, "modules") == 0 ||
 	       strcmp(w, "workpackage") == 0 || strcmp(w, "workpackages") == 0;
 }
 
@@ -183,6 +184,9 @@ static void
 find_mentions(Ctx *c)
 {
 	guint n = c->t->len;
+	for (guint i = 0; i < n; i++)
+		if (is_pkg_word(word(c, i)) || compound_pkg(word(c, i)) >= 0)
+			c->pkg_context = TRUE;
 	for (guint i = 0; i < n; i++) {
 		if (c->consumed[i])
 			continue;
@@ -284,7 +288,7 @@ find_mentions(Ctx *c)
 			c->consumed[i] = c->consumed[i + 1] = 1;
 			continue;
 		}
-		if (strcmp(w, "allemaal") == 0) {
+		if (strcmp(w, "allemaal") == 0 && c->pkg_context) {
 			add_mention(c, i, P_ALLE);
 			continue;
 		}
@@ -328,13 +332,14 @@ cue_at(const Ctx *c, guint i)
 		"aanvragen", "aanvraag", "noteren", "noteer", "noteert", "aanmelding",
 		"krijgen", "krijg", "verzoek", "verzoeken", "bestellen", "reserveren",
 		"send", "receive", "request", "subscribe", "get", "forward", "mail",
-		"toevoegen", "aanmelden", NULL,
+		"toevoegen", "aanmelden", "add", "include", NULL,
 	};
 	static const char *const weak[] = {
 		"graag", "svp", "aub", "pls", "please", "interesse", "geinteresseerd",
-		"interested", "like", "benieuwd", NULL,
+		"interested", "like", "benieuwd", "nogmaals", "opnieuw", "again", NULL,
 	};
-	if (g_str_has_prefix(w, "ontvang"))
+	/* not "ontvangt": "Hierbij ontvangt u onze offerte" (t0362) */
+	if (g_str_has_prefix(w, "ontvang") && strcmp(w, "ontvangt") != 0)
 		return CUE_STRONG;
 	if (is_any(w, strong))
 		return CUE_STRONG;
@@ -379,10 +384,32 @@ cue_at(const Ctx *c, guint i)
 		return CUE_STRONG;
 	/* "mogen wij het pakket Visie?", "mag ik 'm ontvangen?" (t0085) */
 	if (is_any(w, (const char *const[]){ "mag", "mogen", "may", NULL }) &&
-	    is_any(word(c, i + 1), (const char *const[]){ "ik", "wij", "we", "i", NULL }))
-		return CUE_STRONG;
+	    is_any(word(c, i + 1), (const char *const[]){ "ik", "wij", "we", "i", NULL })) {
+		/* only when the clause ends on what they want: not "mogen we ze
+		 * apart subsidiëren" (t0217), "mogen we de werkpakketten laten
+		 * drukken" (t0226) */
+		guint e = i + 1;
+		while (e + 1 < c->t->len && same_sentence(c, i, e + 1) &&
+		       !(tok(c, e + 1)->flags & SLT_TOK_CLAUSE))
+			e++;
+		guint len;
+		const char *lw = word(c, e);
+		if (is_pkg_word(lw) || compound_pkg(lw) >= 0 || name_at(c, e, &len) >= 0 ||
+		    (e >= 1 && name_at(c, e - 1, &len) >= 0 && e - 1 + len == e + 1) ||
+		    is_any(lw, (const char *const[]){ "m", "hem", "het", "die", "ze", "ontvangen",
+				    "hebben", "krijgen", "it", "them", "have", "receive", NULL }))
+			return CUE_STRONG;
+		return CUE_NONE;
+	}
 	if (is_any(w, weak))
 		return CUE_WEAK;
+	/* "de rest willen we ook" (t0279) */
+	if (is_any(w, (const char *const[]){ "willen", "wil", "want", NULL }))
+		for (guint j = i >= 3 ? i - 3 : 0; j < i; j++)
+			if (same_sentence(c, i, j) &&
+			    is_any(word(c, j), (const char *const[]){ "rest", "andere", "overige",
+					    "others", NULL }))
+				return CUE_WEAK;
 	return CUE_NONE;
 }
 
@@ -398,6 +425,9 @@ have_in_clause(const Ctx *c, guint from, guint to)
 		const char *w = word(c, i);
 		if (strcmp(w, "binnen") == 0)
 			binnen = TRUE;
+		/* "het pakket Visie heb ik nog niet gekregen" (t0426) */
+		if (tok(c, i)->flags & SLT_TOK_NEGATOR)
+			return FALSE;
 		if (strcmp(w, "is") == 0 || strcmp(w, "zijn") == 0)
 			is = TRUE;
 		if (strcmp(w, "al") == 0 || strcmp(w, "inmiddels") == 0 || strcmp(w, "reeds") == 0)
@@ -619,6 +649,37 @@ do_sentence(Ctx *c, guint s, guint e)
 			cl_start = i;
 		}
 	}
+	/* Clauses with a negation ask for nothing: "de andere pakketten
+	 * hoeven nog niet" (t0116); "niet alleen ... maar ook" does ask. */
+	guint8 *neg_clause = g_new0(guint8, e - s);
+	guint8 *cont_clause = g_new0(guint8, e - s);
+	cl_start = s;
+	for (guint i = s; i <= e; i++) {
+		if (i == e || (i > s && (tok(c, i)->flags & SLT_TOK_CLAUSE))) {
+			gboolean neg = FALSE;
+			for (guint k = cl_start; k < i; k++)
+				if ((tok(c, k)->flags & SLT_TOK_NEGATOR) &&
+				    !is_any(word(c, k + 1), (const char *const[]){ "alleen", "only", NULL }))
+					neg = TRUE;
+			/* "Alle werkpakketten aanvragen - intrekken" (t0366): a
+			 * withdrawal anywhere in the sentence */
+			for (guint k = s; k < e; k++)
+				if (is_any(word(c, k), (const char *const[]){ "intrekken", "annuleren",
+						"cancel", "afzeggen", "opzeggen", "stopzetten", "intrekking",
+						"withdraw", NULL }))
+					neg = TRUE;
+			/* "..., en daarnaast het werkpakket X" continues a request
+			 * made earlier in the sentence (t0361) */
+			gboolean cont = cl_start > s &&
+				is_any(word(c, cl_start), (const char *const[]){ "en", "and", "daarnaast",
+					"ook", "plus", "alsook", "alsmede", "evenals", "also", NULL });
+			for (guint k = cl_start; k < i; k++) {
+				neg_clause[k - s] = neg;
+				cont_clause[k - s] = cont;
+			}
+			cl_start = i;
+		}
+	}
 	gboolean thanks = thanks_for(c, s, e);
 	/* cues */
 	guint cues[64], weak[64];
@@ -669,13 +730,20 @@ do_sentence(Ctx *c, guint s, guint e)
 	}
 	if (ncue + nweak == 0) {
 		g_free(have_clause);
+		g_free(neg_clause);
+		g_free(cont_clause);
 		return;
 	}
+	guint first_cue = G_MAXUINT;
+	for (guint q = 0; q < ncue; q++)
+		first_cue = MIN(first_cue, cues[q]);
+	for (guint q = 0; q < nweak; q++)
+		first_cue = MIN(first_cue, weak[q]);
 	/* Which tokens of the sentence are close enough to a cue. */
 	for (guint i = s; i < e; i++) {
-		if (have_clause[i - s])
+		if (have_clause[i - s] || neg_clause[i - s])
 			continue;
-		gboolean close = near_all;
+		gboolean close = near_all || (cont_clause[i - s] && first_cue < i);
 		for (guint q = 0; q < ncue && !close; q++)
 			if ((i > cues[q] ? i - cues[q] : cues[q] - i) <= NEAR)
 				close = TRUE;
@@ -725,12 +793,14 @@ do_sentence(Ctx *c, guint s, guint e)
 		}
 		/* a pronoun pointing back: "mag ik 'm ontvangen?" (c0057) */
 		if (!c->consumed[i] && is_pronoun_at(c, i)) {
+			/* a strong request close by, or "graag" right beside it in a
+			 * short sentence: not "een aanpak die we graag delen" (t0280) */
 			gboolean cue_near = FALSE;
 			for (guint q = 0; q < ncue; q++)
 				if ((i > cues[q] ? i - cues[q] : cues[q] - i) <= 6)
 					cue_near = TRUE;
 			for (guint q = 0; q < nweak; q++)
-				if ((i > weak[q] ? i - weak[q] : weak[q] - i) <= 4)
+				if ((i > weak[q] ? i - weak[q] : weak[q] - i) <= 2 && e - s <= 8)
 					cue_near = TRUE;
 			if (!cue_near)
 				continue;
@@ -744,6 +814,42 @@ do_sentence(Ctx *c, guint s, guint e)
 				c->generic_alle = TRUE;
 		}
 	}
+	/* A bare name right beside a request ("nu graag kwaliteit en inkoop",
+	 * t0422; "nogmaals inkoop", t0316), or written as a name ("ook
+	 * Kwaliteit en Netwerksamenwerking ontvangen", t0116). */
+	if (c->pkg_context)
+		for (guint i = s; i < e; i++) {
+			guint len;
+			int p;
+			if (c->consumed[i] || have_clause[i - s] || neg_clause[i - s] ||
+			    (p = name_at(c, i, &len)) < 0)
+				continue;
+			gboolean near = FALSE;
+			for (guint q = 0; q < ncue + nweak && !near; q++) {
+				guint cue = q < ncue ? cues[q] : weak[q - ncue];
+				guint d = i > cue ? i - cue : cue - i;
+				if (d <= 2)
+					near = TRUE;
+				else if (q < ncue && d <= NEAR && (tok(c, i)->flags & SLT_TOK_CAPITAL) &&
+					 !(tok(c, i)->flags & SLT_TOK_SENT))
+					near = TRUE;
+			}
+			/* "Kwaliteit en Netwerksamenwerking": a list keeps going */
+			if (!near && i >= 2 && c->req[0] + c->req[1] + c->req[2] + c->req[3] + c->req[4] &&
+			    is_any(word(c, i - 1), (const char *const[]){ "en", "and", NULL })) {
+				guint l2;
+				int p2 = name_at(c, i - 2, &l2);
+				near = p2 >= 0 && c->req[p2] && i - 2 + l2 == i - 1;
+			}
+			if (!near)
+				continue;
+			want(c, p, from_ps);
+			c->out->explicit_ = TRUE;
+			note_why(c, "pakket gevraagd: %s", slt_package_ids[p]);
+			for (guint z = i; z < i + len && z < e; z++)
+				c->consumed[z] = 1;
+			i += len - 1;
+		}
 	/* Short clauses around a request: "Kwaliteit graag." (t0185) names a
 	 * package bare; "Graag ontvangen." (t0100), "Zo ja graag sturen"
 	 * (t0211) point back without a word for it. */
@@ -777,7 +883,7 @@ do_sentence(Ctx *c, guint s, guint e)
 				i += len - 1;
 			}
 		}
-		if (named)
+		if (named || neg_clause[cs - s] || have_clause[cs - s])
 			continue;
 		int ante[8];
 		guint na = antecedents(c, cs, ante);
@@ -789,6 +895,8 @@ do_sentence(Ctx *c, guint s, guint e)
 			c->generic_alle = TRUE;
 	}
 	g_free(have_clause);
+	g_free(neg_clause);
+	g_free(cont_clause);
 }
 
 void

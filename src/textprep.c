@@ -29,6 +29,7 @@ struct _SltTextPrep {
 	CacheEntry *block;
 	guint block_used;
 	GString *fold;          /* scratch: folded text */
+	GByteArray *caps;       /* scratch: capitals in it */
 };
 
 #define BLOCK_ENTRIES 1024
@@ -134,6 +135,7 @@ slt_textprep_new(void)
 	tp->cache[1] = g_hash_table_new(g_str_hash, g_str_equal);
 	tp->blocks = g_ptr_array_new_with_free_func(g_free);
 	tp->fold = g_string_sized_new(4096);
+	tp->caps = g_byte_array_sized_new(4096);
 	return tp;
 }
 
@@ -149,6 +151,7 @@ slt_textprep_free(SltTextPrep *tp)
 	g_string_chunk_free(tp->strings);
 	g_ptr_array_free(tp->blocks, TRUE);
 	g_string_free(tp->fold, TRUE);
+	g_byte_array_free(tp->caps, TRUE);
 	g_free(tp);
 }
 
@@ -209,6 +212,7 @@ slt_textprep_stem(SltTextPrep *tp, const char *word, SltLang lang)
 static void
 fold_char(gunichar c, GString *out)
 {
+	/* (callers record capitals themselves: see fold_impl) */
 	switch (c) {
 	case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
 	case 0x00B4: case 0x0060: case 0x02BC:
@@ -252,32 +256,51 @@ fold_char(gunichar c, GString *out)
 	}
 }
 
-void
-slt_text_fold(const char *text, gssize len, GString *out)
+/* Fold text into out; when caps is not NULL, it gets one byte per output
+ * byte: 1 where the output came from an upper-case letter. */
+static void
+fold_impl(const char *text, gssize len, GString *out, GByteArray *caps)
 {
 	if (!text)
 		return;
 	if (len < 0)
 		len = strlen(text);
 	const char *p = text, *end = text + len;
+	static const guint8 one = 1, zero = 0;
 	while (p < end) {
 		unsigned char b = (unsigned char)*p;
 		if (b < 0x80) {
 			/* The fast path: almost all of Dutch mail is ASCII. */
-			g_string_append_c(out, (b >= 'A' && b <= 'Z') ? (char)(b + 32) :
-					  b == 0 ? ' ' : (char)b);
+			gboolean up = b >= 'A' && b <= 'Z';
+			g_string_append_c(out, up ? (char)(b + 32) : b == 0 ? ' ' : (char)b);
+			if (caps)
+				g_byte_array_append(caps, up ? &one : &zero, 1);
 			p++;
 			continue;
 		}
 		gunichar c = g_utf8_get_char_validated(p, end - p);
 		if (c == (gunichar)-1 || c == (gunichar)-2) {
 			g_string_append_c(out, ' ');
+			if (caps)
+				g_byte_array_append(caps, &zero, 1);
 			p++;
 			continue;
 		}
+		gsize before = out->len;
 		fold_char(c, out);
+		if (caps) {
+			gboolean up = g_unichar_isupper(c) || g_unichar_istitle(c);
+			for (gsize k = before; k < out->len; k++)
+				g_byte_array_append(caps, up ? &one : &zero, 1);
+		}
 		p = g_utf8_next_char(p);
 	}
+}
+
+void
+slt_text_fold(const char *text, gssize len, GString *out)
+{
+	fold_impl(text, len, out, NULL);
 }
 
 static gboolean
@@ -410,7 +433,9 @@ slt_textprep_tokenize(SltTextPrep *tp, const char *text, gssize len,
 		return;
 	GString *f = tp->fold;
 	g_string_truncate(f, 0);
-	slt_text_fold(text, len, f);
+	g_byte_array_set_size(tp->caps, 0);
+	fold_impl(text, len, f, tp->caps);
+	const guint8 *caps = tp->caps->data;
 
 	TokState st = { tokens, tokens->len, sentence, TRUE, TRUE, 0 };
 	const char *p = f->str, *end = f->str + f->len;
@@ -479,6 +504,8 @@ slt_textprep_tokenize(SltTextPrep *tp, const char *text, gssize len,
 			}
 			const CacheEntry *e = lookup(tp, word, wl, lang);
 			guint16 flags = 0;
+			if (caps[ws - f->str])
+				flags |= SLT_TOK_CAPITAL;
 			if (e->stop)
 				flags |= SLT_TOK_STOP;
 			if (e->negator) {

@@ -36,6 +36,7 @@ typedef enum {
 	SLT_TOK_QUESTION  = 1 << 5, /* its sentence ends with '?' */
 	SLT_TOK_NEGATED   = 1 << 6, /* within the scope of "niet", "geen", "not", "no" */
 	SLT_TOK_NEGATOR   = 1 << 7, /* is one of those words */
+	SLT_TOK_CAPITAL   = 1 << 8, /* written with a capital ("Kwaliteit" mid-sentence: a name) */
 } SltTokenFlags;
 
 typedef struct {
