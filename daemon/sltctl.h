@@ -32,6 +32,10 @@ int cmd_list(SltCtl *ctl, int argc, char **argv);
 int cmd_parse(SltCtl *ctl, int argc, char **argv);
 int cmd_imap_probe(SltCtl *ctl, int argc, char **argv);
 int cmd_smtp_probe(SltCtl *ctl, int argc, char **argv);
+int cmd_outbox(SltCtl *ctl, int argc, char **argv);
+int cmd_packages(SltCtl *ctl, int argc, char **argv);
+int cmd_publish(SltCtl *ctl, int argc, char **argv);
+int cmd_waitlist(SltCtl *ctl, int argc, char **argv);
 
 /* Print "sltctl: <message>" to stderr; returns 1 for `return sltctl_fail(...)`. */
 int sltctl_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

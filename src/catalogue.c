@@ -222,6 +222,21 @@ slt_catalogue_parse(const char *text, gsize len, const char *name, GError **erro
 }
 
 SltCatalogue *
+slt_catalogue_builtin(void)
+{
+	static const char text[] =
+		"[visie]\ntitle = Visie\nstate = in-ontwikkeling\n"
+		"[goed-bestuur]\ntitle = Goed bestuur in relatie tot stevige lokale teams\n"
+		"state = in-ontwikkeling\n"
+		"[netwerksamenwerking]\ntitle = Netwerksamenwerking\nstate = in-ontwikkeling\n"
+		"[kwaliteit]\ntitle = Kwaliteit, leren, volgen en verantwoorden\nstate = in-ontwikkeling\n"
+		"[inkoop-bekostiging]\ntitle = Inkoop en bekostiging\nstate = in-ontwikkeling\n";
+	SltCatalogue *cat = slt_catalogue_parse(text, sizeof text - 1, "(built-in)", NULL);
+	g_assert(cat);
+	return cat;
+}
+
+SltCatalogue *
 slt_catalogue_load(const char *path, GError **error)
 {
 	g_return_val_if_fail(path != NULL, NULL);

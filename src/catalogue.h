@@ -53,6 +53,11 @@ SltCatalogue *slt_catalogue_load(const char *path, GError **error);
 SltCatalogue *slt_catalogue_parse(const char *text, gsize len, const char *name,
 				  GError **error);
 
+/* The built-in catalogue: the five titles, all in development, nothing
+ * expected (for a desk without a catalogue file). New catalogue whose
+ * path is "(built-in)". */
+SltCatalogue *slt_catalogue_builtin(void);
+
 void slt_catalogue_free(SltCatalogue *cat);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltCatalogue, slt_catalogue_free)
 
