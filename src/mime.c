@@ -1075,7 +1075,10 @@ clean_filename(const char *name)
 	for (const char *p = c; *p; p++)
 		if (*p == '/' || *p == '\\')
 			base = p + 1;
-	return *base ? g_strdup(base) : NULL;
+	/* "." and ".." are directories too, whoever later takes it for a path. */
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return NULL;
+	return g_strdup(base);
 }
 
 static gboolean
