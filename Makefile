@@ -21,7 +21,7 @@ DEB_BUILD := gcc make pkg-config libgmime-3.0-dev libcurl4-openssl-dev \
 # ca-certificates: libcurl only recommends it and deps skips recommends; a
 # fresh minbase system then has no /etc/ssl/certs/ca-certificates.crt.
 DEB_TEST  := dovecot-imapd python3-aiosmtpd openssl ca-certificates curl sqlite3 systemd \
-             python3 procps
+             python3 procps clang libclang-rt-14-dev
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 
 B         := build
@@ -136,14 +136,16 @@ install: all
 
 # `make fuzz`: every tests/fuzz/fuzz-NAME.c is a libFuzzer target, linked
 # against all of src/ built with clang, ASan and UBSan into build-fuzz/.
-# Each runs FUZZ_SECONDS with the seeds in tests/fuzz/corpus-NAME/ (and
-# tests/fuzz/NAME.dict if present); new inputs go to build/fuzz/corpus-NAME/.
+# Each runs FUZZ_SECONDS with the seeds in tests/fuzz/corpus-NAME/, the
+# directories listed in tests/fuzz/NAME.seeds, tests/fuzz/NAME.dict and the
+# libFuzzer flags in tests/fuzz/NAME.options (each if present); new inputs
+# go to build/fuzz/corpus-NAME/. FUZZ=NAME runs only that target.
 FUZZ_SECONDS ?= 60
 FUZZ_CC    ?= clang
 FZ         := build-fuzz
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS = $(filter-out -Werror $(SANFLAGS),$(ALL_CFLAGS)) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz-$(or $(FUZZ),*).c))
 
 $(FZ)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -169,10 +171,13 @@ fuzz: $(FUZZ_BINS)
 	@set -e; for bin in $(FUZZ_BINS); do \
 	  name=$${bin##*/fuzz-}; mkdir -p build/fuzz/corpus-$$name; \
 	  dict=; [ -f tests/fuzz/$$name.dict ] && dict=-dict=tests/fuzz/$$name.dict; \
+	  opts=; [ -f tests/fuzz/$$name.options ] && opts=$$(cat tests/fuzz/$$name.options); \
+	  seeds=; [ -f tests/fuzz/$$name.seeds ] && for d in $$(grep -v '^#' tests/fuzz/$$name.seeds); do \
+	    if [ -d "$$d" ]; then seeds="$$seeds $$d"; fi; done; \
 	  echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
-	  $$bin -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$dict \
+	  $$bin -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$dict $$opts \
 	    -artifact_prefix=build/fuzz/crash-$$name- \
-	    build/fuzz/corpus-$$name tests/fuzz/corpus-$$name; \
+	    build/fuzz/corpus-$$name tests/fuzz/corpus-$$name $$seeds; \
 	done
 
 # `make model`: rebuild the classifier model (data/model.tsv, built into the
