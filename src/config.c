@@ -123,10 +123,13 @@ problem(Checker *ck, const char *group, const char *key, const char *fmt, ...)
 	int line = GPOINTER_TO_INT(g_hash_table_lookup(ck->lines, k));
 	if (ck->problems->len)
 		g_string_append_c(ck->problems, '\n');
-	if (key)
-		g_string_append_printf(ck->problems, "%s:%d: [%s] %s: %s", ck->path, line, group, key, msg);
-	else
-		g_string_append_printf(ck->problems, "%s:%d: [%s]: %s", ck->path, line, group, msg);
+	g_autofree char *text = key ?
+		g_strdup_printf("%s:%d: [%s] %s: %s", ck->path, line, group, key, msg) :
+		g_strdup_printf("%s:%d: [%s]: %s", ck->path, line, group, msg);
+	/* GKeyFile takes key names (and the path may hold) any bytes: the
+	 * message goes to a terminal or the journal as valid UTF-8. */
+	g_autofree char *valid = g_utf8_make_valid(text, -1);
+	g_string_append(ck->problems, valid);
 }
 
 /* "25M", "512k", "1G", or plain bytes. */
