@@ -38,6 +38,29 @@ slt_compose_package_size(const SltComposer *c, const SltStorePackage *p)
 }
 
 char *
+slt_compose_greeting_name(const char *name)
+{
+	if (!name)
+		return NULL;
+	g_autofree char *n = g_strdup(name);
+	g_strdelimit(n, "\"", ' ');
+	g_strstrip(n);
+	if (!*n || strchr(n, '@'))
+		return NULL;
+	char *comma = strchr(n, ',');
+	if (!comma || strchr(comma + 1, ','))
+		return g_steal_pointer(&n);
+	*comma = '\0';
+	g_autofree char *last = g_strstrip(g_strdup(n));
+	g_autofree char *first = g_strstrip(g_strdup(comma + 1));
+	if (!*first)
+		return g_steal_pointer(&last);
+	if (!*last)
+		return g_steal_pointer(&first);
+	return g_strdup_printf("%s %s", first, last);
+}
+
+char *
 slt_compose_org_display(const char *org)
 {
 	if (!org || !*org)
@@ -144,7 +167,8 @@ slt_compose(const SltComposer *c, const SltComposeRequest *r, char **message_id,
 	g_autofree char *org = slt_compose_org_display(r->org);
 	g_autofree char *ref = r->request_id ? g_strdup_printf("SLT-%" G_GINT64_FORMAT, r->request_id) : NULL;
 	const SltStorePackage *theme_pkg = slt_compose_package(c, r->theme);
-	v.name = r->to_name;
+	g_autofree char *greeting = slt_compose_greeting_name(r->to_name);
+	v.name = greeting;
 	v.organisation = org;
 	v.theme = r->theme && *r->theme ? r->theme : "algemeen";
 	v.theme_title = theme_pkg ? theme_pkg->title : "Stevige lokale teams";

@@ -59,6 +59,12 @@ const SltStorePackage *slt_compose_package(const SltComposer *c, const char *id)
 /* Bytes of a package's files together, or -1 when one cannot be read. */
 gint64 slt_compose_package_size(const SltComposer *c, const SltStorePackage *p);
 
+/* A display name as a greeting uses it: "Dijkstra, Mirjam" -> "Mirjam
+ * Dijkstra", "Ruiter, Matthijs de" -> "Matthijs de Ruiter" (Outlook's
+ * "Last, First" form); quotes and surrounding blanks removed; a name that
+ * is an address, or empty: NULL. New string. */
+char *slt_compose_greeting_name(const char *name);
+
 /* "gemeente:Utrecht" -> "gemeente Utrecht", "team:X" and "overig:X" ->
  * "X", "" or NULL -> NULL. New string. */
 char *slt_compose_org_display(const char *org);

@@ -119,6 +119,18 @@ test_bad(void)
 }
 
 static void
+test_builtin(void)
+{
+	g_autoptr(SltCatalogue) cat = slt_catalogue_builtin();
+	g_assert_cmpuint(cat->packages->len, ==, 5);
+	g_assert_cmpstr(cat->path, ==, "(built-in)");
+	const SltPackage *gb = slt_catalogue_find(cat, "goed-bestuur");
+	g_assert_cmpstr(gb->title, ==, "Goed bestuur in relatie tot stevige lokale teams");
+	for (guint i = 0; i < 5; i++)
+		g_assert_false(((SltPackage *)g_ptr_array_index(cat->packages, i))->published);
+}
+
+static void
 test_files(void)
 {
 	g_autofree char *dir = g_dir_make_tmp("slt-cat-XXXXXX", NULL);
@@ -164,6 +176,7 @@ main(int argc, char **argv)
 	g_test_add_func("/catalogue/good", test_good);
 	g_test_add_func("/catalogue/example", test_example);
 	g_test_add_func("/catalogue/bad", test_bad);
+	g_test_add_func("/catalogue/builtin", test_builtin);
 	g_test_add_func("/catalogue/files", test_files);
 	return g_test_run();
 }
