@@ -19,17 +19,27 @@
  * savepoint would have done that too, but makes FTS5 write a segment per
  * message (store.c).
  *
- * Poison guard: a message that kills the process (a parser crash, a hang
- * that the watchdog ends) would come first in every pass and block the
- * mailbox. Each pass notes the UID it starts on; a pass that finds an
- * earlier one died there works carefully (one message at a time, each
- * noted before its parse), so the next death points at the culprit, and
- * after POISON_LIMIT deaths on one UID that message is set aside. */
+ * Poison guard: a message that crashes the process (a parser bug, or a
+ * hang that the watchdog ends with SIGABRT) would come first in every
+ * pass and block the mailbox. crashguard.c records which UIDs were being
+ * handled when a crash signal came. The next pass then works carefully,
+ * one message at a time on this thread, so that a further crash names
+ * exactly one UID; each such crash is counted on that UID (checkpoints
+ * table), and after POISON_LIMIT in a row the message is set aside as a
+ * dead letter. SIGKILL leaves no record, so kills from outside (t0206
+ * kills a pass hundreds of times) never count against a message.
+ *
+ * Fault injection for tests: with SLTD_TEST_CRASH=<Message-ID> in the
+ * environment, handling that message raises SIGSEGV. */
 #include "ingest.h"
 
 #include <string.h>
 #include <gio/gio.h>
 
+#include <signal.h>
+#include <stdlib.h>
+
+#include "crashguard.h"
 #include "log.h"
 #include "mime.h"
 
@@ -60,8 +70,10 @@ typedef struct {
 	const char *mailbox;
 	guint32 uidvalidity;
 	SltIngestStats *stats;
-	gboolean first;              /* no message of this pass seen yet */
-	gboolean careful;            /* an earlier pass died: one at a time, each noted */
+	gboolean careful;            /* a pass crashed: one message at a time, here */
+	guint32 poison_uid;          /* crashed on this many times in a row ... */
+	guint poison_crashes;
+	const char *crash_on;        /* SLTD_TEST_CRASH */
 	gboolean failed;             /* the store failed: write nothing more */
 	GThreadPool *pool;
 	GMutex lock;
@@ -102,10 +114,11 @@ slt_ingest_connect(const SltConfig *cfg, GError **error)
 /* Hash, parse, classify: no shared state but the (thread-safe)
  * classifier, so it runs on any thread. */
 static void
-prepare(Item *it, const SltIngestOptions *opt)
+prepare(Item *it, const SltIngestOptions *opt, const char *crash_on)
 {
 	if (it->refused || !it->raw)
 		return;
+	slt_crashguard_busy(it->uid);
 	gsize len = 0;
 	const char *data = g_bytes_get_data(it->raw, &len);
 	gsize sha_len = sizeof it->sha;
@@ -116,9 +129,13 @@ prepare(Item *it, const SltIngestOptions *opt)
 	it->msg = slt_mime_parse(data, len, &err);
 	if (!it->msg) {
 		it->refused = g_strdup_printf("cannot parse: %s", err ? err->message : "unknown error");
+		slt_crashguard_busy(0);
 		return;
 	}
+	if (crash_on && g_strcmp0(it->msg->message_id, crash_on) == 0)
+		raise(SIGSEGV);
 	it->labels = slt_classify(opt->classifier, it->msg);
+	slt_crashguard_busy(0);
 }
 
 static void
@@ -126,7 +143,7 @@ worker(gpointer data, gpointer user_data)
 {
 	Item *it = data;
 	Pass *p = user_data;
-	prepare(it, p->opt);
+	prepare(it, p->opt, p->crash_on);
 	g_mutex_lock(&p->lock);
 	it->done = TRUE;
 	g_cond_broadcast(&p->cond);
@@ -147,8 +164,22 @@ has_flag(const char *flags, const char *flag)
 	return FALSE;
 }
 
+/* What one transaction did, made known only when it commits (a batch
+ * that is rolled back and replayed must not count or log twice). */
+typedef struct {
+	SltIngestStats stats;
+	GString *log;           /* dead-letter lines */
+} Acc;
+
+static void
+acc_reset(Acc *acc)
+{
+	memset(&acc->stats, 0, sizeof acc->stats);
+	g_string_truncate(acc->log, 0);
+}
+
 static gboolean
-dead_letter(Pass *p, const Item *it, const char *why, SltIngestStats *acc, GError **error)
+dead_letter(Pass *p, const Item *it, const char *why, Acc *acc, GError **error)
 {
 	SltDeadLetter dl = {
 		.mailbox = p->mailbox, .uidvalidity = p->uidvalidity, .uid = it->uid,
@@ -158,8 +189,9 @@ dead_letter(Pass *p, const Item *it, const char *why, SltIngestStats *acc, GErro
 				   NULL, error))
 		return FALSE;
 	g_autofree char *safe = slt_log_sanitize(why, 300);
-	slt_log_warn("ingest: '%s' UID %u set aside as a dead letter: %s", p->mailbox, it->uid, safe);
-	acc->dead_letters++;
+	g_string_append_printf(acc->log, "ingest: '%s' UID %u set aside as a dead letter: %s\n",
+			       p->mailbox, it->uid, safe);
+	acc->stats.dead_letters++;
 	return TRUE;
 }
 
@@ -167,7 +199,7 @@ dead_letter(Pass *p, const Item *it, const char *why, SltIngestStats *acc, GErro
  * *why) when the store or the hook refused this one message: the caller
  * rolls back. FATAL with error when the store itself failed. */
 static Outcome
-write_item(Pass *p, const Item *it, SltIngestStats *acc, char **why, GError **error)
+write_item(Pass *p, const Item *it, Acc *acc, char **why, GError **error)
 {
 	const SltIngestOptions *opt = p->opt;
 	const SltConfig *cfg = opt->cfg;
@@ -183,6 +215,7 @@ write_item(Pass *p, const Item *it, SltIngestStats *acc, char **why, GError **er
 	};
 	SltRecordResult r;
 	g_autoptr(GError) err = NULL;
+	slt_crashguard_busy(it->uid);
 	gboolean ok = slt_store_record_incoming(opt->store, &in, &r, &err);
 	if (ok && r.status != SLT_RECORD_DUPLICATE && opt->react) {
 		SltIngested ing = {
@@ -194,6 +227,7 @@ write_item(Pass *p, const Item *it, SltIngestStats *acc, char **why, GError **er
 			g_set_error_literal(&err, SLT_STORE_ERROR, SLT_STORE_ERROR_FAILED,
 					    "the reaction failed without saying why");
 	}
+	slt_crashguard_busy(0);
 	if (!ok) {
 		if (slt_store_error_is_fatal(err)) {
 			g_propagate_error(error, g_steal_pointer(&err));
@@ -204,13 +238,13 @@ write_item(Pass *p, const Item *it, SltIngestStats *acc, char **why, GError **er
 	}
 	switch (r.status) {
 	case SLT_RECORD_DUPLICATE:
-		acc->duplicates++;
+		acc->stats.duplicates++;
 		break;
 	case SLT_RECORD_NEW_REQUEST:
-		acc->new_requests++;
+		acc->stats.new_requests++;
 		/* fall through */
 	case SLT_RECORD_FOLLOW_UP:
-		acc->recorded++;
+		acc->stats.recorded++;
 		slt_log_debug("ingest: UID %u is message %" G_GINT64_FORMAT " of SLT-%" G_GINT64_FORMAT,
 			      it->uid, r.message_row, r.request_id);
 		break;
@@ -218,13 +252,22 @@ write_item(Pass *p, const Item *it, SltIngestStats *acc, char **why, GError **er
 	return WROTE;
 }
 
+/* The transaction committed: count and log what it did. */
 static void
-add_stats(SltIngestStats *to, const SltIngestStats *acc)
+acc_commit(Pass *p, Acc *acc)
 {
-	to->recorded += acc->recorded;
-	to->new_requests += acc->new_requests;
-	to->duplicates += acc->duplicates;
-	to->dead_letters += acc->dead_letters;
+	SltIngestStats *to = p->stats;
+	to->recorded += acc->stats.recorded;
+	to->new_requests += acc->stats.new_requests;
+	to->duplicates += acc->stats.duplicates;
+	to->dead_letters += acc->stats.dead_letters;
+	if (acc->log->len) {
+		g_auto(GStrv) lines = g_strsplit(acc->log->str, "\n", -1);
+		for (char **l = lines; *l; l++)
+			if (**l)
+				slt_log_warn("%s", *l);
+	}
+	acc_reset(acc);
 }
 
 /* items[0..n) in one transaction with the checkpoint past the last. On
@@ -235,7 +278,8 @@ write_items(Pass *p, Item **items, guint n, GError **error)
 	SltStore *store = p->opt->store;
 	if (n == 0)
 		return TRUE;
-	SltIngestStats acc = { 0 };
+	Acc acc = { .log = g_string_new(NULL) };
+	g_autoptr(GString) log = acc.log;
 	g_autofree char *why = NULL;
 	if (!slt_store_begin(store, error))
 		return FALSE;
@@ -248,7 +292,7 @@ write_items(Pass *p, Item **items, guint n, GError **error)
 			slt_store_rollback(store);
 			return FALSE;
 		}
-		add_stats(p->stats, &acc);
+		acc_commit(p, &acc);
 		return TRUE;
 	}
 	slt_store_rollback(store);
@@ -256,14 +300,14 @@ write_items(Pass *p, Item **items, guint n, GError **error)
 		return FALSE;
 
 	for (guint i = 0; i < n; i++) {
-		memset(&acc, 0, sizeof acc);
+		acc_reset(&acc);
 		g_clear_pointer(&why, g_free);
 		if (!slt_store_begin(store, error))
 			return FALSE;
 		o = write_item(p, items[i], &acc, &why, error);
 		if (o == REFUSED) {
 			slt_store_rollback(store);
-			memset(&acc, 0, sizeof acc);
+			acc_reset(&acc);
 			if (!slt_store_begin(store, error))
 				return FALSE;
 			o = dead_letter(p, items[i], why, &acc, error) ? WROTE : FATAL;
@@ -274,7 +318,7 @@ write_items(Pass *p, Item **items, guint n, GError **error)
 			slt_store_rollback(store);
 			return FALSE;
 		}
-		add_stats(p->stats, &acc);
+		acc_commit(p, &acc);
 	}
 	return TRUE;
 }
@@ -345,34 +389,20 @@ on_message(const SltImapMessage *m, gpointer user_data, GError **error)
 	if (m->raw)
 		p->stats->bytes += it->size;
 
-	if (p->first || p->careful) {
-		guint attempts = 0;
-		if (!slt_store_note_attempt(opt->store, p->mailbox, p->uidvalidity, m->uid,
-					    &attempts, error)) {
-			item_free(it);
-			return FALSE;
-		}
-		guint limit = opt->poison_limit ? opt->poison_limit : POISON_LIMIT;
-		if (attempts > limit)
-			it->refused = g_strdup_printf("sltd stopped %u times while handling this "
-						      "message (crash, kill or hang)", attempts - 1);
-		if (p->first && attempts > 1 && !p->careful) {
-			slt_log_notice("ingest: a pass died %u time(s) at UID %u: going one message at a time",
-				       attempts - 1, m->uid);
-			p->careful = TRUE;
-		}
-		p->first = FALSE;
-	}
+	guint limit = opt->poison_limit ? opt->poison_limit : POISON_LIMIT;
+	if (it->uid == p->poison_uid && p->poison_crashes >= limit)
+		it->refused = g_strdup_printf("sltd crashed %u times while handling this message",
+					      p->poison_crashes);
 	if (!it->raw && !it->refused)
 		it->refused = g_strdup_printf("message of %zu bytes is above the cap of %" G_GINT64_FORMAT
 					      " bytes ([imap] max-message-size)", m->size,
 					      opt->cfg->max_message_size);
 
 	if (p->careful || !p->pool) {
-		prepare(it, opt);
+		prepare(it, opt, p->crash_on);
 		g_ptr_array_add(p->batch, it);
 		p->batch_bytes += it->size;
-		if (p->careful || p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES)
+		if (p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES)
 			return flush_batch(p, error);
 		return TRUE;
 	}
@@ -483,14 +513,43 @@ slt_ingest_run(const SltIngestOptions *opt, SltImap *imap, SltIngestStats *stats
 
 	Pass p = {
 		.opt = opt, .mailbox = mailbox, .uidvalidity = info.uidvalidity,
-		.stats = stats, .first = TRUE,
+		.stats = stats, .crash_on = g_getenv("SLTD_TEST_CRASH"),
 	};
+	/* What a crashed pass left behind (see the top of this file). */
+	g_autofree char *guard = g_strconcat(slt_store_path(store), "-crash", NULL);
+	guint32 crash_validity = 0;
+	g_autoptr(GArray) crashed = NULL;
+	if (!slt_crashguard_take(guard, &crash_validity, &crashed, error))
+		return FALSE;
+	if (crashed->len && crash_validity == info.uidvalidity) {
+		p.careful = TRUE;
+		guint32 first = g_array_index(crashed, guint32, 0);
+		if (crashed->len == 1) {
+			guint n = 0;
+			if (!slt_store_note_crash(store, mailbox, info.uidvalidity, first, &n, error))
+				return FALSE;
+			slt_log_notice("ingest: sltd crashed while handling UID %u (%u time(s) in a row): "
+				       "one message at a time", first, n);
+			if (!slt_store_get_checkpoint(store, mailbox, &cp, error))
+				return FALSE;
+		} else {
+			slt_log_notice("ingest: sltd crashed while handling UIDs %u and %u others: "
+				       "one message at a time", first, crashed->len - 1);
+		}
+	}
+	if (cp.uidvalidity == info.uidvalidity) {
+		p.poison_uid = cp.attempt_uid;
+		p.poison_crashes = cp.attempts;
+	}
+	if (!slt_crashguard_arm(guard, info.uidvalidity, error))
+		return FALSE;
+
 	g_mutex_init(&p.lock);
 	g_cond_init(&p.cond);
 	g_queue_init(&p.inflight);
 	p.batch = g_ptr_array_new_with_free_func((GDestroyNotify)item_free);
 	guint workers = worker_count(opt);
-	if (workers > 1 && uids->len > 1)
+	if (workers > 1 && uids->len > 1 && !p.careful)
 		p.pool = g_thread_pool_new(worker, &p, (int)workers, FALSE, NULL);
 
 	gboolean ok = TRUE;
@@ -517,6 +576,8 @@ slt_ingest_run(const SltIngestOptions *opt, SltImap *imap, SltIngestStats *stats
 	g_ptr_array_unref(p.batch);
 	g_mutex_clear(&p.lock);
 	g_cond_clear(&p.cond);
+	/* No crash: nothing for the next pass to suspect. */
+	slt_crashguard_disarm();
 
 	if (ok)
 		ok = imap_actions(&p, imap, &err);
@@ -530,6 +591,8 @@ slt_ingest_run(const SltIngestOptions *opt, SltImap *imap, SltIngestStats *stats
 gboolean
 slt_ingest_pass(const SltIngestOptions *opt, SltIngestStats *stats, GError **error)
 {
+	if (stats)
+		memset(stats, 0, sizeof *stats);
 	SltImap *imap = slt_ingest_connect(opt->cfg, error);
 	if (!imap)
 		return FALSE;

@@ -21,9 +21,8 @@ G_DEFINE_QUARK(slt-store-error-quark, slt_store_error)
 static const char *const migrations[] = {
 	/* 1 */
 	/* Where each followed mailbox stands: the highest UID whose message
-	 * committed, under which UIDVALIDITY. attempt_uid/attempts count
-	 * passes that started on a UID and died before getting past it (the
-	 * poison guard, see ingest.c). */
+	 * committed, under which UIDVALIDITY. attempt_uid/attempts count the
+	 * crashes in a row on one message (the poison guard, see ingest.c). */
 	"CREATE TABLE checkpoints ("
 	"  mailbox TEXT PRIMARY KEY,"
 	"  uidvalidity INTEGER NOT NULL,"
@@ -428,6 +427,12 @@ pragma_int(SltStore *store, const char *pragma)
 	return v;
 }
 
+const char *
+slt_store_path(SltStore *store)
+{
+	return store->path;
+}
+
 int
 slt_store_schema_version(SltStore *store)
 {
@@ -738,8 +743,8 @@ slt_store_set_checkpoint(SltStore *store, const char *mailbox, guint32 uidvalidi
 }
 
 gboolean
-slt_store_note_attempt(SltStore *store, const char *mailbox, guint32 uidvalidity,
-		       guint32 uid, guint *attempts, GError **error)
+slt_store_note_crash(SltStore *store, const char *mailbox, guint32 uidvalidity,
+		     guint32 uid, guint *attempts, GError **error)
 {
 	g_return_val_if_fail(!store->in_txn, FALSE);
 	if (!slt_store_begin(store, error))
@@ -759,7 +764,7 @@ slt_store_note_attempt(SltStore *store, const char *mailbox, guint32 uidvalidity
 	sqlite3_bind_int64(st, 3, uid);
 	sqlite3_bind_int(st, 4, (int)n);
 	sqlite3_bind_int64(st, 5, slt_store_now());
-	if (!slt_store_exec_stmt(store, st, "cannot note the attempt", error) ||
+	if (!slt_store_exec_stmt(store, st, "cannot note the crash", error) ||
 	    !slt_store_commit(store, error))
 		goto fail;
 	*attempts = n;

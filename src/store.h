@@ -75,6 +75,9 @@ SltStore *slt_store_open_at(const char *path, SltStoreOpenFlags flags,
 void slt_store_close(SltStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltStore, slt_store_close)
 
+/* The file the store was opened from (owned by the store). */
+const char *slt_store_path(SltStore *store);
+
 /* PRAGMA user_version of the open database. */
 int slt_store_schema_version(SltStore *store);
 
@@ -115,8 +118,8 @@ gboolean slt_store_error_is_fatal(const GError *err);
 typedef struct {
 	guint32 uidvalidity;   /* 0: no checkpoint yet */
 	guint32 last_uid;      /* the highest UID whose transaction committed */
-	guint32 attempt_uid;   /* the UID a pass last started on ... */
-	guint attempts;        /* ... and how many passes started on it (poison guard) */
+	guint32 attempt_uid;   /* the UID sltd last crashed on ... */
+	guint attempts;        /* ... and how many times in a row (poison guard) */
 } SltCheckpoint;
 
 /* Read the checkpoint of mailbox into *cp (all zero when none). */
@@ -125,18 +128,17 @@ gboolean slt_store_get_checkpoint(SltStore *store, const char *mailbox,
 
 /* Set uidvalidity and last_uid (inside the caller's transaction, so it
  * moves with the message it follows). A new uidvalidity clears the
- * attempt counter. */
+ * crash counter. */
 gboolean slt_store_set_checkpoint(SltStore *store, const char *mailbox,
 				  guint32 uidvalidity, guint32 last_uid,
 				  GError **error);
 
-/* Poison guard: note (in its own transaction, committed at once) that a
- * pass is about to process uid. Returns in *attempts how many passes
- * have started on this uid without getting past it, this one included:
- * 1 normally, more when earlier passes died on it (crash, kill, hang). */
-gboolean slt_store_note_attempt(SltStore *store, const char *mailbox,
-				guint32 uidvalidity, guint32 uid,
-				guint *attempts, GError **error);
+/* Poison guard: note (in its own transaction, committed at once) that
+ * sltd crashed while handling uid. Returns in *attempts how many crashes
+ * in a row were noted on this uid: 1 for a new uid, one more for the same. */
+gboolean slt_store_note_crash(SltStore *store, const char *mailbox,
+			      guint32 uidvalidity, guint32 uid,
+			      guint *attempts, GError **error);
 
 /* ---- daemon status, for `sltctl status` (store.c) ------------------- */
 

@@ -566,11 +566,11 @@ test_checkpoint(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(cp.uidvalidity, ==, 0);
 
 	guint n = 0;
-	g_assert_true(slt_store_note_attempt(f->store, "INBOX", 5, 10, &n, &error));
+	g_assert_true(slt_store_note_crash(f->store, "INBOX", 5, 10, &n, &error));
 	g_assert_cmpuint(n, ==, 1);
-	g_assert_true(slt_store_note_attempt(f->store, "INBOX", 5, 10, &n, &error));
+	g_assert_true(slt_store_note_crash(f->store, "INBOX", 5, 10, &n, &error));
 	g_assert_cmpuint(n, ==, 2);
-	g_assert_true(slt_store_note_attempt(f->store, "INBOX", 5, 11, &n, &error));
+	g_assert_true(slt_store_note_crash(f->store, "INBOX", 5, 11, &n, &error));
 	g_assert_cmpuint(n, ==, 1);
 	g_assert_false(slt_store_in_transaction(f->store));
 
