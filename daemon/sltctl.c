@@ -14,20 +14,39 @@
 /* Commands are added here as their files land; keep the table sorted as
  * `sltctl help` prints it. */
 static const SltCtlCommand commands[] = {
+	{ "assign", cmd_assign, "assign REF NAME", "give a request to a staff member ('-': nobody)" },
 	{ "classify", cmd_classify, "classify [--model F] [--lexicon F] [--bench SECS] FILE.eml...",
 	  "classify messages, one JSON object per line (no config needed)" },
+	{ "corrections", cmd_corrections, "corrections [--export DIR]",
+	  "label corrections made with relabel; --export writes a training set" },
 	{ "crossval", cmd_crossval, "crossval [-k K] [--set KEY=VALUE] DIR...",
 	  "k-fold cross-validation of the classifier on labelled sets" },
+	{ "deadletters", cmd_deadletters, "deadletters [--all]", "messages sltd could not record, and why" },
 	{ "eval", cmd_eval, "eval [--exclude-trained] [--heldout] [--min FIELD=X] DIR...",
 	  "classify labelled sets and compare with their labels" },
+	{ "export", cmd_export, "export --format csv|json [FILTERS]", "the queue for a spreadsheet or a script" },
+	{ "export-person", cmd_export_person, "export-person ADDRESS", "everything held about one person (AVG), audited" },
+	{ "forget", cmd_forget, "forget [--yes] ADDRESS", "erase one person's messages and data (AVG), audited" },
 	{ "help", cmd_help, "help [COMMAND]", "show help for sltctl or one command" },
-	{ "list", cmd_list, "list [--all] [--status STATUS] [--limit N]", "the requests sltd recorded, newest first" },
+	{ "list", cmd_list, "list [--all] [FILTERS]",
+	  "the queue, newest first (open requests unless --all or --status)" },
+	{ "note", cmd_note, "note REF TEXT...", "add a note to a request's history" },
 	{ "outbox", cmd_outbox, "outbox [--state STATE] [--all] [--retry ID]",
 	  "the replies: queued, sent, failed (for staff) and held back" },
 	{ "packages", cmd_packages, "packages", "the work packages, their state and who waits" },
 	{ "parse", cmd_parse, "parse [--compact] FILE.eml...", "show the parsed message (headers, text parts, org) as JSON" },
 	{ "publish", cmd_publish, "publish PACKAGE FILE...",
 	  "publish a new version of a package and mail everyone waiting for it" },
+	{ "purge", cmd_purge, "purge [--yes] [--older-than DURATION]", "erase what is past the retention period (AVG), audited" },
+	{ "relabel", cmd_relabel, "relabel REF [--intent I] [--theme T] [--packages A,B] [--send-reply]",
+	  "correct a request's labels (kept for training)" },
+	{ "reprocess", cmd_reprocess, "reprocess ID", "parse and record a dead letter again" },
+	{ "search", cmd_search, "search TEXT...", "full-text search over subjects and texts" },
+	{ "show", cmd_show, "show [--full] REF", "one request: thread, labels, replies, waiting list, history" },
+	{ "stats", cmd_stats, "stats [--from D] [--to D] [--by theme|intent|org|month]",
+	  "requests per group and median response time" },
+	{ "status", cmd_status, "status [REF open|in-behandeling|wacht-op-klant|afgerond]",
+	  "the desk (sltd, last pass, outbox, alarms), or set a request's status" },
 	{ "train", cmd_train, "train [-o FILE] [--set KEY=VALUE] DIR...",
 	  "build a classifier model from labelled sets (DIR/messages, DIR/labels.tsv)" },
 	{ "waitlist", cmd_waitlist, "waitlist [PACKAGE]", "who waits for which work package" },
@@ -108,7 +127,9 @@ cmd_help(SltCtl *ctl, int argc, char **argv)
 	       "The staff tool of sltd, the mail desk of Stevige lokale teams.\n\n"
 	       "Commands:\n");
 	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-		if (commands[i].summary)
+		if (commands[i].summary && strlen(commands[i].usage) > 28)
+			printf("  %s\n  %-28s %s\n", commands[i].usage, "", commands[i].summary);
+		else if (commands[i].summary)
 			printf("  %-28s %s\n", commands[i].usage, commands[i].summary);
 	printf("\n'sltctl help COMMAND' shows the options of one command.\n");
 	return 0;
