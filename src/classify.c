@@ -491,18 +491,19 @@ argmax(const double *x, const gboolean *use, guint n)
 }
 
 static void
-model_probs(const SltModelTask *t, const int *map, const SltBag *bag, double *out)
+model_probs(const SltModelTask *t, const int *map, const SltBag *bag,
+	    const float *const *w, double *out)
 {
 	guint nc = t->classes->len;
 	double scores[nc], probs[nc];
-	slt_model_score(t, bag, scores, probs);
+	slt_model_score_w(t, bag, w, scores, probs);
 	for (guint i = 0; i < 6; i++)
 		out[i] = map[i] >= 0 ? probs[map[i]] : 0;
 }
 
 static void
 model_words_why(const SltModelTask *t, const int *map, const SltBag *bag,
-		const double *p, guint chosen, GPtrArray *why)
+		const float *const *w, const double *p, guint chosen, GPtrArray *why)
 {
 	if (map[chosen] < 0)
 		return;
@@ -513,7 +514,7 @@ model_words_why(const SltModelTask *t, const int *map, const SltBag *bag,
 			second = i;
 	if (second == G_MAXUINT)
 		return;
-	g_autoptr(GPtrArray) top = slt_model_top_features(t, bag, map[chosen], map[second], 4);
+	g_autoptr(GPtrArray) top = slt_model_top_features_w(t, bag, w, map[chosen], map[second], 4);
 	if (top->len == 0)
 		return;
 	GString *s = g_string_new(NULL);
@@ -540,9 +541,15 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 	SltDoc doc;
 	slt_doc_build(&doc, tp, msg, &c->fopt);
 
+	/* each feature looked up once per task, for the scores and the why */
+	guint nf = doc.bag.keys->len;
+	g_autofree const float **wi = g_new(const float *, nf + 1);
+	g_autofree const float **wt = g_new(const float *, nf + 1);
+	slt_model_lookup(c->intent_task, &doc.bag, wi);
+	slt_model_lookup(c->theme_task, &doc.bag, wt);
 	double pi[6], pt[6];
-	model_probs(c->intent_task, c->intent_map, &doc.bag, pi);
-	model_probs(c->theme_task, c->theme_map, &doc.bag, pt);
+	model_probs(c->intent_task, c->intent_map, &doc.bag, wi, pi);
+	model_probs(c->theme_task, c->theme_map, &doc.bag, wt, pt);
 
 	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(SltLexHit));
 	slt_lexicon_match(c->lex, doc.tokens, hits);
@@ -724,9 +731,9 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 	for (guint i = 0; i < neg_why->len; i++)
 		why_add(why, "%s", (char *)neg_why->pdata[i]);
 	if (!automatisch) {
-		model_words_why(c->intent_task, c->intent_map, &doc.bag, pi, intent, why);
+		model_words_why(c->intent_task, c->intent_map, &doc.bag, wi, pi, intent, why);
 		if (request && theme != T_ALGEMEEN)
-			model_words_why(c->theme_task, c->theme_map, &doc.bag, pt, theme, why);
+			model_words_why(c->theme_task, c->theme_map, &doc.bag, wt, pt, theme, why);
 	}
 
 	/* Review. */

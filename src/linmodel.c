@@ -324,15 +324,30 @@ transform(const SltModelTask *t, float v)
 }
 
 void
+slt_model_lookup(const SltModelTask *t, const SltBag *bag, const float **weights)
+{
+	for (guint i = 0; i < bag->keys->len; i++)
+		weights[i] = g_hash_table_lookup(t->weights, bag->keys->pdata[i]);
+}
+
+void
 slt_model_score(const SltModelTask *t, const SltBag *bag, double *scores, double *probs)
+{
+	g_autofree const float **w = g_new(const float *, bag->keys->len + 1);
+	slt_model_lookup(t, bag, w);
+	slt_model_score_w(t, bag, w, scores, probs);
+}
+
+void
+slt_model_score_w(const SltModelTask *t, const SltBag *bag, const float *const *weights,
+		  double *scores, double *probs)
 {
 	guint nc = t->classes->len;
 	double dot[nc];
 	memset(dot, 0, sizeof(dot));
 	double norm2 = 0;
 	for (guint i = 0; i < bag->keys->len; i++) {
-		const char *f = bag->keys->pdata[i];
-		const float *w = g_hash_table_lookup(t->weights, f);
+		const float *w = weights[i];
 		if (!w)
 			continue;
 		double x = transform(t, g_array_index(bag->values, float, i));
@@ -374,10 +389,19 @@ cmp_contrib(gconstpointer a, gconstpointer b)
 GPtrArray *
 slt_model_top_features(const SltModelTask *t, const SltBag *bag, guint a, guint b, guint max)
 {
+	g_autofree const float **w = g_new(const float *, bag->keys->len + 1);
+	slt_model_lookup(t, bag, w);
+	return slt_model_top_features_w(t, bag, w, a, b, max);
+}
+
+GPtrArray *
+slt_model_top_features_w(const SltModelTask *t, const SltBag *bag, const float *const *weights,
+			 guint a, guint b, guint max)
+{
 	g_autoptr(GArray) cs = g_array_new(FALSE, FALSE, sizeof(Contrib));
 	for (guint i = 0; i < bag->keys->len; i++) {
 		const char *f = bag->keys->pdata[i];
-		const float *w = g_hash_table_lookup(t->weights, f);
+		const float *w = weights[i];
 		if (!w)
 			continue;
 		double x = transform(t, g_array_index(bag->values, float, i));

@@ -77,6 +77,15 @@ void slt_model_score(const SltModelTask *t, const SltBag *bag,
 GPtrArray *slt_model_top_features(const SltModelTask *t, const SltBag *bag,
 				  guint a, guint b, guint max);
 
+/* The same two, with the weight lookups done once: weights gets, per
+ * feature of bag in order, the task's weight row or NULL (an array of
+ * bag->keys->len pointers, owned by the caller). */
+void slt_model_lookup(const SltModelTask *t, const SltBag *bag, const float **weights);
+void slt_model_score_w(const SltModelTask *t, const SltBag *bag, const float *const *weights,
+		       double *scores, double *probs);
+GPtrArray *slt_model_top_features_w(const SltModelTask *t, const SltBag *bag,
+				    const float *const *weights, guint a, guint b, guint max);
+
 typedef struct {
 	SltModelKind kind;
 	guint min_df;          /* drop features seen in fewer documents */

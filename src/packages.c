@@ -38,6 +38,8 @@ typedef struct {
 	gboolean pkg_context;    /* a package word somewhere: bare names may be packages */
 	gboolean generic_alle;   /* "de werkpakketten" asked for, no names */
 	gboolean fwd_requests;   /* second pass: the forwarded text's requests count */
+	guint32 *cls;            /* word classes per token */
+	gint8 *compound;         /* compound_pkg() per token */
 } Ctx;
 
 static const SltToken *
@@ -58,13 +60,236 @@ same_sentence(const Ctx *c, guint a, guint b)
 	return a < c->t->len && b < c->t->len && tok(c, a)->sentence == tok(c, b)->sentence;
 }
 
-static gboolean
-is_any(const char *w, const char *const *list)
+/* Word classes, looked up once per token: a hash lookup instead of
+ * string lists compared at every token (make bench). */
+enum {
+	W_CHAIN = 1u << 0, /* de het een en and of or over on about the in relatie tot ste */
+	W_ASK = 1u << 1, /* sturen stuur stuurt toesturen toestuur toestuurt opsturen ze */
+	W_ASK_WEAK = 1u << 2, /* graag svp aub pls please interesse geinteresseerd interested */
+	W_ABOUT = 1u << 3, /* over about on */
+	W_DEMONSTR = 1u << 4, /* dat die deze dit that this one */
+	W_ALLE_GAP = 1u << 5, /* vijf 5 five work de the */
+	W_POINTING = 1u << 6, /* dit dat deze die beide this that these those both bovenstaan */
+	W_FIVE = 1u << 7, /* vijf 5 five */
+	W_OTHER = 1u << 8, /* andere overige other others rest */
+	W_THE = 1u << 9, /* de the die */
+	W_REST_NEXT = 1u << 10, /* graag ook willen wil also please too sturen ontvangen */
+	W_I_WE_HEREBY = 1u << 11, /* ik wij we hierbij */
+	W_I_WE = 1u << 12, /* ik wij we */
+	W_WISH = 1u << 13, /* graag wil willen zou zouden like mag */
+	W_FOR_TO = 1u << 14, /* voor naar */
+	W_MAY = 1u << 15, /* mag mogen may */
+	W_I_WE_EN = 1u << 16, /* ik wij we i */
+	W_WANT_END = 1u << 17, /* m hem het die ze ontvangen hebben krijgen it them have recei */
+	W_WANT = 1u << 18, /* willen wil want */
+	W_REST = 1u << 19, /* rest andere overige others */
+	W_HAVE = 1u << 20, /* hebben heb hebt heeft had hadden have has */
+	W_GOT = 1u << 21, /* ontvangen gekregen binnen received got bezit huis gedownload */
+	W_MODAL = 1u << 22, /* graag wil willen zou zouden mag kan kunnen would could like  */
+	W_THANK = 1u << 23, /* dank bedankt thanks thank dankjewel dankuwel */
+	W_FOR = 1u << 24, /* voor for */
+	W_PRONOUN = 1u << 25, /* het m hem dat die deze dit ze zij beide it them this these t */
+	W_ONLY = 1u << 26, /* alleen only */
+	W_CANCEL = 1u << 27, /* intrekken annuleren cancel afzeggen opzeggen stopzetten intr */
+	W_AND_ALSO = 1u << 28, /* en and daarnaast ook plus alsook alsmede evenals also */
+	W_AND = 1u << 29, /* en and */
+	W_PKG = 1u << 30, /* is_pkg_word() (set per token, not from the table) */
+};
+
+static const struct { const char *word; guint32 cats; } word_classes[] = {
+	{ "5", W_ALLE_GAP | W_FIVE },
+	{ "aanmelden", W_ASK },
+	{ "aanmelding", W_ASK },
+	{ "aanvraag", W_ASK },
+	{ "aanvragen", W_ASK },
+	{ "about", W_CHAIN | W_ABOUT },
+	{ "add", W_ASK },
+	{ "afzeggen", W_CANCEL },
+	{ "again", W_ASK_WEAK },
+	{ "alleen", W_ONLY },
+	{ "als", W_CHAIN },
+	{ "alsmede", W_AND_ALSO },
+	{ "also", W_REST_NEXT | W_AND_ALSO },
+	{ "alsook", W_AND_ALSO },
+	{ "and", W_CHAIN | W_AND_ALSO | W_AND },
+	{ "andere", W_OTHER | W_REST },
+	{ "annuleren", W_CANCEL },
+	{ "as", W_CHAIN },
+	{ "aub", W_ASK_WEAK },
+	{ "bedankt", W_THANK },
+	{ "beide", W_POINTING | W_PRONOUN },
+	{ "benieuwd", W_ASK_WEAK },
+	{ "bestellen", W_ASK },
+	{ "bezit", W_GOT },
+	{ "binnen", W_GOT },
+	{ "both", W_POINTING | W_PRONOUN },
+	{ "bovenstaande", W_POINTING },
+	{ "cancel", W_CANCEL },
+	{ "could", W_MODAL },
+	{ "daarnaast", W_AND_ALSO },
+	{ "dank", W_THANK },
+	{ "dankjewel", W_THANK },
+	{ "dankuwel", W_THANK },
+	{ "dat", W_DEMONSTR | W_POINTING | W_PRONOUN },
+	{ "de", W_CHAIN | W_ALLE_GAP | W_THE },
+	{ "deze", W_DEMONSTR | W_POINTING | W_PRONOUN },
+	{ "dezelfde", W_POINTING },
+	{ "die", W_DEMONSTR | W_POINTING | W_THE | W_WANT_END | W_PRONOUN },
+	{ "dit", W_DEMONSTR | W_POINTING | W_PRONOUN },
+	{ "downloaded", W_GOT },
+	{ "een", W_CHAIN },
+	{ "en", W_CHAIN | W_AND_ALSO | W_AND },
+	{ "evenals", W_AND_ALSO },
+	{ "five", W_ALLE_GAP | W_FIVE },
+	{ "for", W_CHAIN | W_FOR },
+	{ "forward", W_ASK },
+	{ "gedownload", W_GOT },
+	{ "geinteresseerd", W_ASK_WEAK },
+	{ "gekregen", W_GOT },
+	{ "genoemde", W_POINTING },
+	{ "get", W_ASK },
+	{ "got", W_GOT },
+	{ "graag", W_ASK_WEAK | W_REST_NEXT | W_WISH | W_MODAL },
+	{ "had", W_HAVE },
+	{ "hadden", W_HAVE },
+	{ "has", W_HAVE },
+	{ "have", W_WANT_END | W_HAVE },
+	{ "heb", W_HAVE },
+	{ "hebben", W_WANT_END | W_HAVE },
+	{ "hebt", W_HAVE },
+	{ "heeft", W_HAVE },
+	{ "hem", W_WANT_END | W_PRONOUN },
+	{ "het", W_CHAIN | W_WANT_END | W_PRONOUN },
+	{ "hierbij", W_I_WE_HEREBY },
+	{ "huis", W_GOT },
+	{ "i", W_I_WE_EN },
+	{ "ik", W_I_WE_HEREBY | W_I_WE | W_I_WE_EN },
+	{ "in", W_CHAIN },
+	{ "include", W_ASK },
+	{ "interesse", W_ASK_WEAK },
+	{ "interested", W_ASK_WEAK },
+	{ "intrekken", W_CANCEL },
+	{ "intrekking", W_CANCEL },
+	{ "it", W_WANT_END | W_PRONOUN },
+	{ "kan", W_MODAL },
+	{ "krijg", W_ASK },
+	{ "krijgen", W_ASK | W_WANT_END },
+	{ "kunnen", W_MODAL },
+	{ "leren", W_CHAIN },
+	{ "like", W_ASK_WEAK | W_WISH | W_MODAL },
+	{ "lokale", W_CHAIN },
+	{ "m", W_CHAIN | W_WANT_END | W_PRONOUN },
+	{ "mag", W_WISH | W_MAY | W_MODAL },
+	{ "mail", W_ASK },
+	{ "mailen", W_ASK },
+	{ "mailt", W_ASK },
+	{ "may", W_MAY },
+	{ "mogen", W_MAY },
+	{ "naar", W_FOR_TO },
+	{ "nog", W_CHAIN },
+	{ "nogmaals", W_ASK_WEAK },
+	{ "noteer", W_ASK },
+	{ "noteert", W_ASK },
+	{ "noteren", W_ASK },
+	{ "of", W_CHAIN },
+	{ "on", W_CHAIN | W_ABOUT },
+	{ "onderstaande", W_POINTING },
+	{ "one", W_DEMONSTR },
+	{ "only", W_ONLY },
+	{ "ontvangen", W_REST_NEXT | W_WANT_END | W_GOT },
+	{ "ook", W_CHAIN | W_REST_NEXT | W_AND_ALSO },
+	{ "opnieuw", W_ASK_WEAK },
+	{ "opsturen", W_ASK },
+	{ "opzeggen", W_CANCEL },
+	{ "or", W_CHAIN },
+	{ "other", W_OTHER },
+	{ "others", W_OTHER | W_REST },
+	{ "over", W_CHAIN | W_ABOUT },
+	{ "overige", W_OTHER | W_REST },
+	{ "please", W_ASK_WEAK | W_REST_NEXT | W_MODAL },
+	{ "pls", W_ASK_WEAK },
+	{ "plus", W_AND_ALSO },
+	{ "receive", W_ASK | W_WANT_END },
+	{ "received", W_GOT },
+	{ "relatie", W_CHAIN },
+	{ "request", W_ASK },
+	{ "reserveren", W_ASK },
+	{ "rest", W_OTHER | W_REST },
+	{ "s", W_CHAIN },
+	{ "send", W_ASK },
+	{ "stevige", W_CHAIN },
+	{ "stopzetten", W_CANCEL },
+	{ "sturen", W_ASK | W_REST_NEXT },
+	{ "stuur", W_ASK },
+	{ "stuurt", W_ASK },
+	{ "subscribe", W_ASK },
+	{ "svp", W_ASK_WEAK },
+	{ "t", W_CHAIN },
+	{ "teams", W_CHAIN },
+	{ "thank", W_THANK },
+	{ "thanks", W_THANK },
+	{ "that", W_DEMONSTR | W_POINTING },
+	{ "the", W_CHAIN | W_ALLE_GAP | W_THE },
+	{ "them", W_WANT_END | W_PRONOUN },
+	{ "these", W_POINTING | W_PRONOUN },
+	{ "this", W_DEMONSTR | W_POINTING | W_PRONOUN },
+	{ "those", W_POINTING | W_PRONOUN },
+	{ "toesturen", W_ASK },
+	{ "toestuur", W_ASK },
+	{ "toestuurt", W_ASK },
+	{ "toevoegen", W_ASK },
+	{ "toezenden", W_ASK },
+	{ "toezending", W_ASK },
+	{ "too", W_REST_NEXT },
+	{ "tot", W_CHAIN },
+	{ "van", W_CHAIN },
+	{ "verantwoorden", W_CHAIN },
+	{ "verzoek", W_ASK },
+	{ "verzoeken", W_ASK },
+	{ "vijf", W_ALLE_GAP | W_FIVE },
+	{ "volgen", W_CHAIN },
+	{ "voor", W_CHAIN | W_FOR_TO | W_FOR },
+	{ "wanneer", W_MODAL },
+	{ "want", W_WANT },
+	{ "we", W_I_WE_HEREBY | W_I_WE | W_I_WE_EN },
+	{ "well", W_CHAIN },
+	{ "when", W_MODAL },
+	{ "wij", W_I_WE_HEREBY | W_I_WE | W_I_WE_EN },
+	{ "wil", W_REST_NEXT | W_WISH | W_WANT | W_MODAL },
+	{ "willen", W_REST_NEXT | W_WISH | W_WANT | W_MODAL },
+	{ "withdraw", W_CANCEL },
+	{ "work", W_ALLE_GAP },
+	{ "would", W_MODAL },
+	{ "ze", W_WANT_END | W_PRONOUN },
+	{ "zenden", W_ASK },
+	{ "zij", W_PRONOUN },
+	{ "zou", W_WISH | W_MODAL },
+	{ "zouden", W_WISH | W_MODAL },
+};
+
+static GHashTable *class_table;
+
+static void
+init_classes(void)
 {
-	for (guint i = 0; list[i]; i++)
-		if (strcmp(w, list[i]) == 0)
-			return TRUE;
-	return FALSE;
+	static gsize once;
+	if (g_once_init_enter(&once)) {
+		GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+		for (guint i = 0; i < G_N_ELEMENTS(word_classes); i++) {
+			guint32 v = GPOINTER_TO_UINT(g_hash_table_lookup(h, word_classes[i].word));
+			g_hash_table_insert(h, (gpointer)word_classes[i].word,
+					    GUINT_TO_POINTER(v | word_classes[i].cats));
+		}
+		class_table = h;
+		g_once_init_leave(&once, 1);
+	}
+}
+
+/* Is token i (if there is one) in word class cls? */
+static gboolean
+has(const Ctx *c, guint i, guint32 cls)
+{
+	return i < c->t->len && (c->cls[i] & cls) != 0;
 }
 
 /* "werkpakket", "pakketten", typos like "werkpaketten" (c0108), English. */
@@ -159,12 +384,6 @@ name_at(const Ctx *c, guint i, guint *len)
  * names in a list: "de werkpakketten Kwaliteit, leren, volgen en
  * verantwoorden en Inkoop en bekostiging" (c0045), "het pakket over
  * kwaliteit" (c0010), "Goed bestuur in relatie tot stevige lokale teams". */
-static const char *const chain_skip[] = {
-	"de", "het", "een", "en", "and", "of", "or", "over", "on", "about", "the",
-	"in", "relatie", "tot", "stevige", "lokale", "teams", "leren", "volgen",
-	"verantwoorden", "ook", "nog", "als", "as", "well", "van", "voor", "for",
-	"t", "m", "s", NULL,
-};
 
 static void
 add_mention(Ctx *c, guint pos, int pkg)
@@ -185,14 +404,14 @@ find_mentions(Ctx *c)
 {
 	guint n = c->t->len;
 	for (guint i = 0; i < n; i++)
-		if (is_pkg_word(word(c, i)) || compound_pkg(word(c, i)) >= 0)
+		if (has(c, i, W_PKG) || c->compound[i] >= 0)
 			c->pkg_context = TRUE;
 	for (guint i = 0; i < n; i++) {
 		if (c->consumed[i])
 			continue;
 		const SltToken *t = tok(c, i);
 		const char *w = t->word;
-		int cp = compound_pkg(w);
+		int cp = c->compound[i];
 		if (cp >= 0) {
 			add_mention(c, i, cp);
 			c->consumed[i] = 1;
@@ -200,10 +419,9 @@ find_mentions(Ctx *c)
 			continue;
 		}
 		/* "en ook dat over kwaliteit" (t0038) */
-		if (is_any(w, (const char *const[]){ "over", "about", "on", NULL }) && i >= 1 &&
+		if (has(c, i, W_ABOUT) && i >= 1 &&
 		    same_sentence(c, i, i + 1) && same_sentence(c, i - 1, i) &&
-		    is_any(word(c, i - 1), (const char *const[]){ "dat", "die", "deze", "dit",
-				"that", "this", "one", NULL })) {
+		    has(c, i - 1, W_DEMONSTR)) {
 			guint len;
 			int p = name_at(c, i + 1, &len);
 			if (p >= 0) {
@@ -213,7 +431,7 @@ find_mentions(Ctx *c)
 				continue;
 			}
 		}
-		if (is_pkg_word(w)) {
+		if (has(c, i, W_PKG)) {
 			c->pkg_context = TRUE;
 			c->consumed[i] = 1;
 			gboolean named = FALSE;
@@ -225,8 +443,7 @@ find_mentions(Ctx *c)
 					named = TRUE;
 					break;
 				}
-				if (!is_any(pw, (const char *const[]){ "vijf", "5", "five", "work",
-						"de", "the", NULL }))
+				if (!has(c, i - 1, W_ALLE_GAP))
 					break;
 			}
 			/* a name just before: "het visie-pakket", "quality package" */
@@ -257,22 +474,20 @@ find_mentions(Ctx *c)
 					j += len;
 					continue;
 				}
-				if (is_pkg_word(word(c, j))) {
+				if (has(c, j, W_PKG)) {
 					c->consumed[j] = 1;
 					j++;
 					continue;
 				}
-				if (is_any(word(c, j), chain_skip)) {
+				if (has(c, j, W_CHAIN)) {
 					j++;
 					continue;
 				}
 				break;
 			}
 			if (!named) {
-				const char *d1 = i >= 1 && same_sentence(c, i, i - 1) ? word(c, i - 1) : "";
-				gboolean pointing = is_any(d1, (const char *const[]){ "dit", "dat",
-					"deze", "die", "beide", "this", "that", "these", "those", "both",
-					"bovenstaande", "onderstaande", "genoemde", "dezelfde", NULL });
+				gboolean pointing = i >= 1 && same_sentence(c, i, i - 1) &&
+						    has(c, i - 1, W_POINTING);
 				if (is_plural_pkg(w) && !pointing)
 					add_mention(c, i, P_GENERIC_PL);
 				else
@@ -283,7 +498,7 @@ find_mentions(Ctx *c)
 		/* "ze alle vijf", "allemaal", "all five" (c0051, c0063) */
 		if ((strcmp(w, "alle") == 0 || strcmp(w, "all") == 0) &&
 		    same_sentence(c, i, i + 1) &&
-		    is_any(word(c, i + 1), (const char *const[]){ "vijf", "5", "five", NULL })) {
+		    has(c, i + 1, W_FIVE)) {
 			add_mention(c, i, P_ALLE);
 			c->consumed[i] = c->consumed[i + 1] = 1;
 			continue;
@@ -293,13 +508,11 @@ find_mentions(Ctx *c)
 			continue;
 		}
 		/* "de andere vier", "the other four", "de andere zodra ze verschijnen" */
-		if (is_any(w, (const char *const[]){ "andere", "overige", "other", "others",
-				"rest", NULL }) && i >= 1 && same_sentence(c, i, i - 1) &&
-		    is_any(word(c, i - 1), (const char *const[]){ "de", "the", "die", NULL })) {
+		if (has(c, i, W_OTHER) && i >= 1 && same_sentence(c, i, i - 1) &&
+		    has(c, i - 1, W_THE)) {
 			const char *nw = same_sentence(c, i, i + 1) ? word(c, i + 1) : "";
-			if (strcmp(w, "rest") != 0 || is_pkg_word(nw) || !*nw ||
-			    is_any(nw, (const char *const[]){ "graag", "ook", "willen", "wil",
-					"also", "please", "too", "sturen", "ontvangen", NULL })) {
+			if (strcmp(w, "rest") != 0 || (*nw && has(c, i + 1, W_PKG)) || !*nw ||
+			    has(c, i + 1, W_REST_NEXT)) {
 				add_mention(c, i, P_OTHERS);
 				continue;
 			}
@@ -326,28 +539,15 @@ static CueKind
 cue_at(const Ctx *c, guint i)
 {
 	const char *w = word(c, i);
-	static const char *const strong[] = {
-		"sturen", "stuur", "stuurt", "toesturen", "toestuur", "toestuurt",
-		"opsturen", "zenden", "toezenden", "toezending", "mailen", "mailt",
-		"aanvragen", "aanvraag", "noteren", "noteer", "noteert", "aanmelding",
-		"krijgen", "krijg", "verzoek", "verzoeken", "bestellen", "reserveren",
-		"send", "receive", "request", "subscribe", "get", "forward", "mail",
-		"toevoegen", "aanmelden", "add", "include", NULL,
-	};
-	static const char *const weak[] = {
-		"graag", "svp", "aub", "pls", "please", "interesse", "geinteresseerd",
-		"interested", "like", "benieuwd", "nogmaals", "opnieuw", "again", NULL,
-	};
 	/* not "ontvangt": "Hierbij ontvangt u onze offerte" (t0362) */
 	if (g_str_has_prefix(w, "ontvang") && strcmp(w, "ontvangt") != 0)
 		return CUE_STRONG;
-	if (is_any(w, strong))
+	if (has(c, i, W_ASK))
 		return CUE_STRONG;
 	/* "vraag ik ... aan", "vragen wij hierbij ... aan" (c0030, c0084) */
 	if ((strcmp(w, "vraag") == 0 || strcmp(w, "vragen") == 0)) {
-		const char *nw = word(c, i + 1), *pw = i ? word(c, i - 1) : "";
-		if (is_any(nw, (const char *const[]){ "ik", "wij", "we", "hierbij", NULL }) ||
-		    is_any(pw, (const char *const[]){ "ik", "wij", "we", NULL }))
+		if (has(c, i + 1, W_I_WE_HEREBY) ||
+		    has(c, i - 1, W_I_WE))
 			for (guint j = i + 1; j < c->t->len && same_sentence(c, i, j); j++)
 				if (strcmp(word(c, j), "aan") == 0)
 					return CUE_STRONG;
@@ -368,8 +568,7 @@ cue_at(const Ctx *c, guint i)
 	if (strcmp(w, "hebben") == 0 || strcmp(w, "have") == 0) {
 		for (guint j = i >= 6 ? i - 6 : 0; j < i; j++)
 			if (same_sentence(c, i, j) &&
-			    is_any(word(c, j), (const char *const[]){ "graag", "wil", "willen",
-				    "zou", "zouden", "like", "mag", NULL }))
+			    has(c, j, W_WISH))
 				return CUE_STRONG;
 		return CUE_NONE;
 	}
@@ -379,12 +578,12 @@ cue_at(const Ctx *c, guint i)
 	/* "ook voor ons", "voor ons ook" (t0017, t0158); not in a question:
 	 * "zijn de werkpakketten ook voor ons bedoeld?" (c0160) */
 	if (strcmp(w, "ons") == 0 && i >= 1 && !(tok(c, i)->flags & SLT_TOK_QUESTION) &&
-	    is_any(word(c, i - 1), (const char *const[]){ "voor", "naar", NULL }) &&
+	    has(c, i - 1, W_FOR_TO) &&
 	    ((i >= 2 && strcmp(word(c, i - 2), "ook") == 0) || strcmp(word(c, i + 1), "ook") == 0))
 		return CUE_STRONG;
 	/* "mogen wij het pakket Visie?", "mag ik 'm ontvangen?" (t0085) */
-	if (is_any(w, (const char *const[]){ "mag", "mogen", "may", NULL }) &&
-	    is_any(word(c, i + 1), (const char *const[]){ "ik", "wij", "we", "i", NULL })) {
+	if (has(c, i, W_MAY) &&
+	    has(c, i + 1, W_I_WE_EN)) {
 		/* only when the clause ends on what they want: not "mogen we ze
 		 * apart subsidiëren" (t0217), "mogen we de werkpakketten laten
 		 * drukken" (t0226) */
@@ -393,22 +592,21 @@ cue_at(const Ctx *c, guint i)
 		       !(tok(c, e + 1)->flags & SLT_TOK_CLAUSE))
 			e++;
 		guint len;
-		const char *lw = word(c, e);
-		if (is_pkg_word(lw) || compound_pkg(lw) >= 0 || name_at(c, e, &len) >= 0 ||
+		if (e >= c->t->len)
+			return CUE_NONE;
+		if (has(c, e, W_PKG) || c->compound[e] >= 0 || name_at(c, e, &len) >= 0 ||
 		    (e >= 1 && name_at(c, e - 1, &len) >= 0 && e - 1 + len == e + 1) ||
-		    is_any(lw, (const char *const[]){ "m", "hem", "het", "die", "ze", "ontvangen",
-				    "hebben", "krijgen", "it", "them", "have", "receive", NULL }))
+		    has(c, e, W_WANT_END))
 			return CUE_STRONG;
 		return CUE_NONE;
 	}
-	if (is_any(w, weak))
+	if (has(c, i, W_ASK_WEAK))
 		return CUE_WEAK;
 	/* "de rest willen we ook" (t0279) */
-	if (is_any(w, (const char *const[]){ "willen", "wil", "want", NULL }))
+	if (has(c, i, W_WANT))
 		for (guint j = i >= 3 ? i - 3 : 0; j < i; j++)
 			if (same_sentence(c, i, j) &&
-			    is_any(word(c, j), (const char *const[]){ "rest", "andere", "overige",
-					    "others", NULL }))
+			    has(c, j, W_REST))
 				return CUE_WEAK;
 	return CUE_NONE;
 }
@@ -434,15 +632,11 @@ have_in_clause(const Ctx *c, guint from, guint to)
 			al = TRUE;
 		else if (strcmp(w, "already") == 0)
 			already = TRUE;
-		else if (is_any(w, (const char *const[]){ "hebben", "heb", "hebt", "heeft",
-				"had", "hadden", "have", "has", NULL }))
+		else if (has(c, i, W_HAVE))
 			have = TRUE;
-		else if (is_any(w, (const char *const[]){ "ontvangen", "gekregen", "binnen",
-				"received", "got", "bezit", "huis", "gedownload", "downloaded", NULL }))
+		else if (has(c, i, W_GOT))
 			got = TRUE;
-		else if (is_any(w, (const char *const[]){ "graag", "wil", "willen", "zou",
-				"zouden", "mag", "kan", "kunnen", "would", "could", "like",
-				"please", "wanneer", "when", NULL }))
+		else if (has(c, i, W_MODAL))
 			modal = TRUE;
 	}
 	if (already && (have || got))
@@ -463,11 +657,9 @@ static gboolean
 thanks_for(const Ctx *c, guint s, guint e)
 {
 	for (guint i = s; i + 1 < e; i++) {
-		const char *w = word(c, i);
-		if (is_any(w, (const char *const[]){ "dank", "bedankt", "thanks", "thank",
-				"dankjewel", "dankuwel", NULL })) {
+		if (has(c, i, W_THANK)) {
 			for (guint j = i + 1; j < e && j <= i + 3; j++)
-				if (is_any(word(c, j), (const char *const[]){ "voor", "for", NULL }))
+				if (has(c, j, W_FOR))
 					return TRUE;
 		}
 	}
@@ -477,15 +669,12 @@ thanks_for(const Ctx *c, guint s, guint e)
 static gboolean
 is_pronoun_at(const Ctx *c, guint i)
 {
-	const char *w = word(c, i);
-	if (!is_any(w, (const char *const[]){ "het", "m", "hem", "dat", "die", "deze",
-			"dit", "ze", "zij", "beide", "it", "them", "this", "these", "those",
-			"both", NULL }))
+	if (!has(c, i, W_PRONOUN))
 		return FALSE;
 	/* An article, not a pronoun: "het pakket", "het werkpakket Visie". */
 	for (guint j = i + 1; j <= i + 2 && j < c->t->len && same_sentence(c, i, j); j++) {
 		guint len;
-		if (is_pkg_word(word(c, j)) || name_at(c, j, &len) >= 0 ||
+		if (has(c, j, W_PKG) || name_at(c, j, &len) >= 0 ||
 		    strcmp(word(c, j), "eerste") == 0)
 			return FALSE;
 	}
@@ -513,13 +702,12 @@ note_why(Ctx *c, const char *fmt, ...)
 	g_ptr_array_add(c->out->why, s);
 }
 
+/* May the sentence starting at token i ask for packages? */
 static gboolean
-sentence_usable(const Ctx *c, guint32 s, gboolean as_antecedent)
+sentence_usable(const Ctx *c, guint i, gboolean as_antecedent)
 {
-	for (guint i = 0; i < c->t->len; i++) {
+	{
 		const SltToken *t = tok(c, i);
-		if (t->sentence != s)
-			continue;
 		switch (t->zone) {
 		case SLT_ZONE_SUBJECT:
 			return c->subject_usable;
@@ -653,26 +841,24 @@ do_sentence(Ctx *c, guint s, guint e)
 	 * hoeven nog niet" (t0116); "niet alleen ... maar ook" does ask. */
 	guint8 *neg_clause = g_new0(guint8, e - s);
 	guint8 *cont_clause = g_new0(guint8, e - s);
+	/* "Alle werkpakketten aanvragen - intrekken" (t0366): a withdrawal
+	 * anywhere in the sentence */
+	gboolean cancel = FALSE;
+	for (guint k = s; k < e; k++)
+		if (has(c, k, W_CANCEL))
+			cancel = TRUE;
 	cl_start = s;
 	for (guint i = s; i <= e; i++) {
 		if (i == e || (i > s && (tok(c, i)->flags & SLT_TOK_CLAUSE))) {
-			gboolean neg = FALSE;
+			gboolean neg = cancel;
 			for (guint k = cl_start; k < i; k++)
 				if ((tok(c, k)->flags & SLT_TOK_NEGATOR) &&
-				    !is_any(word(c, k + 1), (const char *const[]){ "alleen", "only", NULL }))
-					neg = TRUE;
-			/* "Alle werkpakketten aanvragen - intrekken" (t0366): a
-			 * withdrawal anywhere in the sentence */
-			for (guint k = s; k < e; k++)
-				if (is_any(word(c, k), (const char *const[]){ "intrekken", "annuleren",
-						"cancel", "afzeggen", "opzeggen", "stopzetten", "intrekking",
-						"withdraw", NULL }))
+				    !has(c, k + 1, W_ONLY))
 					neg = TRUE;
 			/* "..., en daarnaast het werkpakket X" continues a request
 			 * made earlier in the sentence (t0361) */
 			gboolean cont = cl_start > s &&
-				is_any(word(c, cl_start), (const char *const[]){ "en", "and", "daarnaast",
-					"ook", "plus", "alsook", "alsmede", "evenals", "also", NULL });
+				has(c, cl_start, W_AND_ALSO);
 			for (guint k = cl_start; k < i; k++) {
 				neg_clause[k - s] = neg;
 				cont_clause[k - s] = cont;
@@ -836,7 +1022,7 @@ do_sentence(Ctx *c, guint s, guint e)
 			}
 			/* "Kwaliteit en Netwerksamenwerking": a list keeps going */
 			if (!near && i >= 2 && c->req[0] + c->req[1] + c->req[2] + c->req[3] + c->req[4] &&
-			    is_any(word(c, i - 1), (const char *const[]){ "en", "and", NULL })) {
+			    has(c, i - 1, W_AND)) {
 				guint l2;
 				int p2 = name_at(c, i - 2, &l2);
 				near = p2 >= 0 && c->req[p2] && i - 2 + l2 == i - 1;
@@ -932,6 +1118,16 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	c.out = out;
 	c.mentions = g_array_new(FALSE, FALSE, sizeof(Mention));
 	c.consumed = g_new0(guint8, doc->tokens->len + 1);
+	init_classes();
+	c.cls = g_new(guint32, doc->tokens->len + 1);
+	c.compound = g_new(gint8, doc->tokens->len + 1);
+	for (guint i = 0; i < doc->tokens->len; i++) {
+		const char *w = g_array_index(doc->tokens, SltToken, i).word;
+		c.cls[i] = GPOINTER_TO_UINT(g_hash_table_lookup(class_table, w));
+		if (is_pkg_word(w))
+			c.cls[i] |= W_PKG;
+		c.compound[i] = (gint8)compound_pkg(w);
+	}
 	c.subject_usable = !doc->reply;
 	guint subject_words = 0;
 	for (guint i = 0; i < doc->tokens->len; i++) {
@@ -953,7 +1149,7 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 		guint e = s;
 		while (e < n && tok(&c, e)->sentence == tok(&c, s)->sentence)
 			e++;
-		if (sentence_usable(&c, tok(&c, s)->sentence, FALSE))
+		if (sentence_usable(&c, s, FALSE))
 			do_sentence(&c, s, e);
 		s = e;
 	}
@@ -1044,4 +1240,6 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 		out->ps_only = FALSE;
 	g_array_free(c.mentions, TRUE);
 	g_free(c.consumed);
+	g_free(c.cls);
+	g_free(c.compound);
 }

@@ -182,17 +182,24 @@ add_bag(SltDoc *doc, const SltFeatureOptions *opt)
 		}
 		if (t->flags & (SLT_TOK_STOP | SLT_TOK_NUMBER))
 			continue;
-		const char *stem = t->stem;
-		if (opt->negation && (t->flags & SLT_TOK_NEGATED)) {
-			snprintf(buf, sizeof(buf), "!%s", t->stem);
+		/* keys built by hand: snprintf showed in the profile */
+		gsize sl = strlen(t->stem);
+		if (opt->negation && (t->flags & SLT_TOK_NEGATED) && sl + 2 <= sizeof(buf)) {
+			buf[0] = '!';
+			memcpy(buf + 1, t->stem, sl + 1);
 			slt_bag_add(&doc->bag, buf, (float)w);
 		} else {
-			slt_bag_add(&doc->bag, stem, (float)w);
+			slt_bag_add(&doc->bag, t->stem, (float)w);
 		}
 		if (opt->bigrams && prev && prev->sentence == t->sentence &&
 		    prev->zone == t->zone) {
-			snprintf(buf, sizeof(buf), "%s %s", prev->stem, t->stem);
-			slt_bag_add(&doc->bag, buf, (float)w);
+			gsize pl = strlen(prev->stem);
+			if (pl + 1 + sl + 1 <= sizeof(buf)) {
+				memcpy(buf, prev->stem, pl);
+				buf[pl] = ' ';
+				memcpy(buf + pl + 1, t->stem, sl + 1);
+				slt_bag_add(&doc->bag, buf, (float)w);
+			}
 		}
 		prev = t;
 	}

@@ -330,9 +330,9 @@ slt_textprep_guess_lang(SltTextPrep *tp, const char *const *texts, gsize n)
 		if (!texts[i])
 			continue;
 		g_string_truncate(f, 0);
-		/* The first 4 KB say enough, and keep this cheap on long mail. */
-		gsize len = strlen(texts[i]);
-		slt_text_fold(texts[i], MIN(len, 4096), f);
+		/* The first kilobyte says enough, and keeps this cheap. */
+		gsize len = strnlen(texts[i], 1024);
+		slt_text_fold(texts[i], len, f);
 		const char *p = f->str, *end = f->str + f->len;
 		char word[MAX_WORD + 1];
 		while (p < end) {
