@@ -79,3 +79,17 @@ status_key() {
 log_has() {
 	grep -Eq -- "$1" "$SLT_TMP/sltd.log"
 }
+
+# until_is SECS WANT CMD [ARGS...]: poll until CMD prints WANT (0) or
+# SECS pass (1, and the last output on stderr).
+until_is() {
+	local secs=$1 want=$2 got i
+	shift 2
+	for (( i = 0; i <= secs * 10; i++ )); do
+		got=$("$@" 2>/dev/null)
+		[ "$got" = "$want" ] && return 0
+		sleep 0.1
+	done
+	echo "until_is: got '$got', want '$want'" >&2
+	return 1
+}
