@@ -46,7 +46,8 @@ RES_XML   := data/sltd.gresource.xml
 RES_DEPS  := $(RES_XML) $(addprefix data/,$(shell sed -n 's|.*<file>\(.*\)</file>.*|\1|p' $(RES_XML)))
 LIB       := $(B)/libslt.a
 SLTCTL_SRC := $(wildcard daemon/sltctl*.c)
-PROGS     := $(B)/sltd $(B)/sltctl
+SLTWEB_SRC := daemon/sltweb.c
+PROGS     := $(B)/sltd $(B)/sltctl $(B)/sltweb
 UNIT_SRC  := $(wildcard tests/unit/test-*.c)
 UNIT      := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -102,6 +103,9 @@ $(B)/sltd: $(B)/daemon/sltd.o $(LIB)
 $(B)/sltctl: $(SLTCTL_SRC:daemon/%.c=$(B)/daemon/%.o) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(B)/sltweb: $(SLTWEB_SRC:daemon/%.c=$(B)/daemon/%.o) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -132,6 +136,7 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates
 	install -m 0755 $(B)/sltd $(DESTDIR)$(SBINDIR)/sltd
 	install -m 0755 $(B)/sltctl $(DESTDIR)$(BINDIR)/sltctl
+	install -m 0755 $(B)/sltweb $(DESTDIR)$(SBINDIR)/sltweb
 	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
 	install -m 0644 data/gemeenten.tsv $(DESTDIR)$(DATADIR)/gemeenten.tsv
 
