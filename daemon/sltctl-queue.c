@@ -55,7 +55,9 @@ sltctl_duration(gint64 s)
 		return g_strdup_printf("%" G_GINT64_FORMAT " d %" G_GINT64_FORMAT " u", s / 86400, s % 86400 / 3600);
 	if (s >= 3600)
 		return g_strdup_printf("%" G_GINT64_FORMAT " u %" G_GINT64_FORMAT " min", s / 3600, s % 3600 / 60);
-	return g_strdup_printf("%" G_GINT64_FORMAT " min", s / 60);
+	if (s >= 60)
+		return g_strdup_printf("%" G_GINT64_FORMAT " min", s / 60);
+	return g_strdup_printf("%" G_GINT64_FORMAT " s", s);
 }
 
 void

@@ -43,14 +43,14 @@ print_list(const char *label, const GPtrArray *a)
 	for (guint i = 0; a && i < a->len; i++)
 		g_string_append_printf(s, "%s%s", i ? ", " : "", (const char *)g_ptr_array_index(a, i));
 	g_autofree char *cell = slt_table_cell(s->len ? s->str : "-", 0);
-	printf("%-14s %s\n", label, cell);
+	printf("%-16s %s\n", label, cell);
 }
 
 static void
 field(const char *label, const char *value)
 {
 	g_autofree char *cell = slt_table_cell(value && *value ? value : "-", 0);
-	printf("%-14s %s\n", label, cell);
+	printf("%-16s %s\n", label, cell);
 }
 
 static void
@@ -84,7 +84,7 @@ print_item(SltCtl *ctl, const SltQueueItem *it, gboolean full)
 		g_autofree char *e = sltctl_local_time(r->erased_at);
 		field("Gewist", e);
 	}
-	printf("Versie         %" G_GINT64_FORMAT "\n", r->version);
+	printf("Versie           %" G_GINT64_FORMAT "\n", r->version);
 
 	printf("\n%sBerichten (%u)%s\n", b, it->messages->len, o);
 	for (guint i = 0; i < it->messages->len; i++) {

@@ -61,7 +61,8 @@ run(SltCtl *ctl, int argc, char **argv, const char *from_s, const char *to_s, co
 		return 0;
 	}
 	static const char *const heads[] = { "THEMA", "INTENTIE", "ORGANISATIE", "MAAND" };
-	const char *head[] = { heads[by], "AANTAL", "MEDIAAN ANTWOORD", "", NULL };
+	/* Bars only for a person at a terminal; scripts get --json. */
+	const char *head[] = { heads[by], "AANTAL", "MEDIAAN ANTWOORD", ctl->tty ? "" : NULL, NULL };
 	g_autoptr(SltTable) t = slt_table_new(head);
 	slt_table_set_right(t, 1);
 	slt_table_set_right(t, 2);
@@ -73,8 +74,7 @@ run(SltCtl *ctl, int argc, char **argv, const char *from_s, const char *to_s, co
 		const SltStatsGroup *g = g_ptr_array_index(groups, i);
 		g_autofree char *n = g_strdup_printf("%u", g->count);
 		g_autofree char *med = sltctl_duration(g->median_response);
-		/* Bars only for a person at a terminal; scripts get --json. */
-		g_autofree char *bar = ctl->tty ? slt_bar(g->count, max, 30) : g_strdup("");
+		g_autofree char *bar = slt_bar(g->count, max, 30);
 		const char *cells[] = { g->key, n, med, bar };
 		slt_table_add(t, cells);
 	}

@@ -592,8 +592,8 @@ relabel_txn(SltStore *store, gpointer data, GError **error)
 			return FALSE;
 	}
 	g_autofree char *old_pk = join_strings(res->old_packages);
-	g_autofree char *new_pk = slt_json_array(res->new_packages);
-	g_autofree char *detail = g_strdup_printf("%s/%s %s (was %s/%s [%s])",
+	g_autofree char *new_pk = join_strings(res->new_packages);
+	g_autofree char *detail = g_strdup_printf("%s/%s [%s] (was %s/%s [%s])",
 		res->new_intent ? res->new_intent : "-", res->new_theme ? res->new_theme : "-",
 		new_pk, res->old_intent ? res->old_intent : "-",
 		res->old_theme ? res->old_theme : "-", old_pk);

@@ -696,7 +696,8 @@ slt_store_stats_rows(SltStore *store, gint64 from, gint64 to, GError **error)
 	sqlite3_stmt *st = slt_store_stmt(store,
 		"SELECT id, opened_at, theme, intent, org,"
 		" coalesce(first_response_at, (SELECT min(sent_at) FROM outbox o"
-		"   WHERE o.request_id = r.id AND o.state = 'sent'), -1)"
+		"   WHERE o.request_id = r.id AND o.state = 'sent'), -1),"
+		" coalesce((SELECT min(created_at) FROM messages m WHERE m.request_id = r.id), opened_at)"
 		" FROM requests r WHERE (?1 = 0 OR opened_at >= ?1) AND (?2 = 0 OR opened_at < ?2)"
 		" ORDER BY opened_at, id", error);
 	if (!st)
@@ -712,8 +713,11 @@ slt_store_stats_rows(SltStore *store, gint64 from, gint64 to, GError **error)
 		r->theme = slt_store_column_dup(st, 2);
 		r->intent = slt_store_column_dup(st, 3);
 		r->org = slt_store_column_dup(st, 4);
+		/* Received: when sltd recorded the first message (its Date:
+		 * header is the sender's clock, and may be days old). */
 		gint64 first = sqlite3_column_int64(st, 5);
-		r->response_secs = first < 0 ? -1 : MAX(first - r->opened_at, 0);
+		gint64 received = sqlite3_column_int64(st, 6);
+		r->response_secs = first < 0 ? -1 : MAX(first - received, 0);
 		g_ptr_array_add(out, r);
 	}
 	if (!step_done(store, st, rc, "cannot read statistics", error))
@@ -822,6 +826,11 @@ erase_marked(SltStore *store, SltEraseCounts *n, GError **error)
 		"UPDATE request_history SET detail = NULL"
 		" WHERE request_id IN (SELECT id FROM temp.erase_reqs) AND action = 'note'",
 		0, NULL, &n->notes, error) &&
+	       /* sltd's own lines name the address (waiting list, replies). */
+	       erase_step(store,
+		"UPDATE request_history SET detail = NULL"
+		" WHERE request_id IN (SELECT id FROM temp.erase_reqs) AND instr(detail, '@') > 0",
+		0, NULL, NULL, error) &&
 	       erase_step(store,
 		"UPDATE outbox SET rcpt = '', subject = NULL, raw = NULL, last_error = NULL"
 		" WHERE (request_id IN (SELECT id FROM temp.erase_reqs)"
@@ -840,7 +849,11 @@ erase_marked(SltStore *store, SltEraseCounts *n, GError **error)
 static gboolean
 erase_tables(SltStore *store, GError **error)
 {
+	/* secure_delete ON (not FAST) for this connection from now on: freed
+	 * pages and cells are zeroed, so the erased bytes do not linger in
+	 * the file's free space. */
 	return slt_store_exec(store,
+		"PRAGMA secure_delete = ON;"
 		"CREATE TEMP TABLE IF NOT EXISTS erase_msgs (id INTEGER PRIMARY KEY);"
 		"CREATE TEMP TABLE IF NOT EXISTS erase_reqs (id INTEGER PRIMARY KEY);"
 		"DELETE FROM temp.erase_msgs; DELETE FROM temp.erase_reqs;", error);
@@ -911,7 +924,13 @@ slt_store_erase_before(SltStore *store, gint64 before, SltEraseCounts *n, GError
 gboolean
 slt_store_fts_optimize(SltStore *store, GError **error)
 {
-	return slt_store_exec(store, "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')", error);
+	if (!slt_store_exec(store, "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')", error))
+		return FALSE;
+	/* Copy the WAL into the database and empty it, so old page images
+	 * holding erased text leave the WAL file too. Best effort: a reader
+	 * (sltd) may hold the WAL; its next checkpoint does the rest. */
+	sqlite3_exec(store->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	return TRUE;
 }
 
 GArray *

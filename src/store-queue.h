@@ -203,7 +203,7 @@ gboolean slt_store_dead_letter_reprocessed(SltStore *store, gint64 id, const cha
 typedef struct {
 	gint64 id, opened_at;
 	char *theme, *intent, *org;
-	gint64 response_secs;      /* first reply sent minus opened; -1: none yet */
+	gint64 response_secs;      /* first reply sent minus first message recorded; -1: none yet */
 } SltStatsRow;
 
 void slt_stats_row_free(SltStatsRow *r);
@@ -249,8 +249,9 @@ gboolean slt_store_erase_person(SltStore *store, const char *addr, SltEraseCount
 gboolean slt_store_erase_before(SltStore *store, gint64 before, SltEraseCounts *n,
 				GError **error);
 
-/* Rebuild the FTS index's segments so no erased token survives (own
- * statement; outside a transaction). */
+/* Rebuild the FTS index's segments so no erased token survives, then
+ * checkpoint and truncate the WAL (best effort) so no old page image
+ * does. Outside a transaction. */
 gboolean slt_store_fts_optimize(SltStore *store, GError **error);
 
 /* Request ids opened by addr or holding a message from it, ascending (new
