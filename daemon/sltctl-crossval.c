@@ -29,7 +29,13 @@ cmd_crossval(SltCtl *ctl, int argc, char **argv)
 	g_auto(GStrv) sets = NULL;
 	g_autofree char *lexicon_path = NULL;
 	gboolean quiet = FALSE;
+	g_auto(GStrv) mins = NULL;
+	int max_dropped = -1;
 	GOptionEntry entries[] = {
+		{ "min", 0, 0, G_OPTION_ARG_STRING_ARRAY, &mins,
+		  "fail (exit 1) when FIELD's accuracy is below X", "FIELD=X" },
+		{ "max-dropped", 0, 0, G_OPTION_ARG_INT, &max_dropped,
+		  "fail when more requests than N are classified automatisch or overig", "N" },
 		{ "folds", 'k', 0, G_OPTION_ARG_INT, &k, "number of folds (default 10)", "K" },
 		{ "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
 		  "training setting KEY=VALUE (see src/train.h)", "KEY=VALUE" },
@@ -117,7 +123,12 @@ cmd_crossval(SltCtl *ctl, int argc, char **argv)
 			g_string_append_printf(out, " (n %u, requests dropped %u)\n",
 					       slt_eval_count(e, "intent"), slt_eval_dropped(e));
 		}
+	gboolean ok;
+	if (!slt_eval_check(ev, (const char *const *)mins, max_dropped, out, &ok, &error)) {
+		g_ptr_array_free(per_set, TRUE);
+		return sltctl_fail("crossval: %s", error->message);
+	}
 	fputs(out->str, stdout);
 	g_ptr_array_free(per_set, TRUE);
-	return 0;
+	return ok ? 0 : 1;
 }

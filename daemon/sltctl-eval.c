@@ -77,26 +77,11 @@ cmd_eval(SltCtl *ctl, int argc, char **argv)
 	slt_eval_report(ev, out, !quiet);
 	fputs(out->str, stdout);
 
-	int status = 0;
-	for (guint i = 0; mins && mins[i]; i++) {
-		g_auto(GStrv) kv = g_strsplit(mins[i], "=", 2);
-		if (!kv[0] || !kv[1])
-			return sltctl_fail("eval: --min needs FIELD=X, not '%s'", mins[i]);
-		double floor = g_ascii_strtod(kv[1], NULL);
-		double acc = slt_eval_accuracy(ev, kv[0]);
-		if (acc < 0 && slt_eval_count(ev, kv[0]) == 0 &&
-		    !g_strv_contains((const char *const[]){ "intent", "theme", "packages", "org",
-				    "kenmerken", NULL }, kv[0]))
-			return sltctl_fail("eval: unknown field '%s'", kv[0]);
-		if (acc < floor) {
-			printf("FAIL: %s accuracy %.3f below the floor %.3f\n", kv[0], acc, floor);
-			status = 1;
-		}
-	}
-	if (max_dropped >= 0 && slt_eval_dropped(ev) > (guint)max_dropped) {
-		printf("FAIL: %u requests classified automatisch or overig (at most %d)\n",
-		       slt_eval_dropped(ev), max_dropped);
-		status = 1;
-	}
+	gboolean ok;
+	g_autoptr(GString) fails = g_string_new(NULL);
+	if (!slt_eval_check(ev, (const char *const *)mins, max_dropped, fails, &ok, &error))
+		return sltctl_fail("eval: %s", error->message);
+	fputs(fails->str, stdout);
+	int status = ok ? 0 : 1;
 	return status;
 }

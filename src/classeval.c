@@ -2,6 +2,7 @@
 /* classeval: evaluation figures for the classifier. */
 #include "classeval.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 enum { F_INTENT, F_THEME, F_PACKAGES, F_ORG, F_KENMERKEN, F_N };
@@ -239,4 +240,34 @@ slt_eval_report(const SltEval *e, GString *out, gboolean list_errors)
 	       slt_theme_ids, 6);
 	if (list_errors && e->errors->len)
 		g_string_append_printf(out, "\nmisclassified:\n%s", e->errors->str);
+}
+
+gboolean
+slt_eval_check(const SltEval *e, const char *const *mins, int max_dropped,
+	       GString *out, gboolean *ok, GError **error)
+{
+	*ok = TRUE;
+	for (guint i = 0; mins && mins[i]; i++) {
+		g_auto(GStrv) kv = g_strsplit(mins[i], "=", 2);
+		char *end = NULL;
+		double floor = kv[0] && kv[1] ? g_ascii_strtod(kv[1], &end) : 0;
+		if (!kv[0] || !kv[1] || !*kv[1] || *end || idx(field_names, F_N, kv[0]) < 0) {
+			g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+				    "floor '%s' is not FIELD=X with FIELD one of intent, theme, "
+				    "packages, org, kenmerken", mins[i]);
+			return FALSE;
+		}
+		double acc = slt_eval_accuracy(e, kv[0]);
+		if (acc < floor) {
+			g_string_append_printf(out, "FAIL: %s accuracy %.3f below the floor %.3f\n",
+					       kv[0], acc, floor);
+			*ok = FALSE;
+		}
+	}
+	if (max_dropped >= 0 && e->dropped > (guint)max_dropped) {
+		g_string_append_printf(out, "FAIL: %u requests classified automatisch or overig "
+				       "(at most %d)\n", e->dropped, max_dropped);
+		*ok = FALSE;
+	}
+	return TRUE;
 }

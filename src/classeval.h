@@ -28,6 +28,14 @@ guint slt_eval_count(const SltEval *e, const char *field);
  * afmelden) classified automatisch or overig: the costly error. */
 guint slt_eval_dropped(const SltEval *e);
 
+/* Check floors: each "FIELD=X" in mins (NULL-terminated; may be NULL)
+ * is a lowest accuracy, max_dropped (-1: none) the most requests that may
+ * be classified automatisch or overig. Appends a "FAIL: ..." line to out
+ * per broken floor. Returns FALSE when one is broken, or with error
+ * (G_IO_ERROR_INVALID_ARGUMENT) for a malformed or unknown floor. */
+gboolean slt_eval_check(const SltEval *e, const char *const *mins, int max_dropped,
+			GString *out, gboolean *ok, GError **error);
+
 /* The whole report as text. With list_errors, every misclassified file
  * with gold -> predicted per field. */
 void slt_eval_report(const SltEval *e, GString *out, gboolean list_errors);

@@ -606,7 +606,7 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 	if (pk.requested->len && pk.explicit_ && !pk.ps_only)
 		L[I_AFMELDEN] -= 2.0;
 	if (msg->machine & (SLT_MACHINE_LIST | SLT_MACHINE_BULK_MAILER))
-		L[I_OVERIG] += 2.0;
+		L[I_OVERIG] += 2.0 + ((msg->machine & SLT_MACHINE_PRECEDENCE) ? 1.0 : 0);
 	else if (msg->machine & SLT_MACHINE_PRECEDENCE)
 		L[I_OVERIG] += 1.0;
 	L[I_OVERIG] -= OVERIG_BIAS;
@@ -630,6 +630,18 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 		if (ls.intent[bh] >= 2.5 || (bh == I_WERKPAKKET && pk.requested->len && !pk.ps_only)) {
 			why_add(why, "verzoek aan ons weegt zwaarder dan overig");
 			intent = bh;
+		}
+	}
+	/* A question about the work of local teams, not from a mailing list,
+	 * is a question for this line even when the model finds it odd. */
+	if (intent == I_OVERIG && doc.questions &&
+	    !(msg->machine & (SLT_MACHINE_LIST | SLT_MACHINE_BULK_MAILER | SLT_MACHINE_PRECEDENCE))) {
+		double domain = 0;
+		for (guint t = 0; t < 5; t++)
+			domain = MAX(domain, ls.theme[t]);
+		if (domain >= 2.0 && ls.intent[I_OVERIG] < 1.5) {
+			why_add(why, "vraag over het werk van lokale teams weegt zwaarder dan overig");
+			intent = I_VRAAG;
 		}
 	}
 	double P[6];

@@ -131,22 +131,31 @@ compile_term(Entry *e, const char *term, SltTextPrep *tp, const char **why)
 			g_array_append_val(elems, el);
 			continue;
 		}
-		/* A plain word may split in several ("skj-registratie"). */
+		/* A plain word may split in several ("skj-registratie"). A word
+		 * whose stem is a function word ("meten" -> "met") is matched
+		 * as written instead, or it would match every "met". */
 		for (int l = 0; l < 2; l++) {
 			g_array_set_size(toks, 0);
 			guint32 sent = 0;
 			slt_textprep_tokenize(tp, p, -1, SLT_ZONE_NEW, (SltLang)l, toks, &sent);
-			if (l == 0) {
-				for (guint k = 0; k < toks->len; k++) {
+			guint first = l == 0 ? elems->len : elems->len - toks->len;
+			for (guint k = 0; k < toks->len; k++) {
+				const SltToken *t = &g_array_index(toks, SltToken, k);
+				if (l == 0) {
 					Elem w = { EL_STEM, { NULL, NULL } };
-					w.s[0] = g_strdup(g_array_index(toks, SltToken, k).stem);
 					g_array_append_val(elems, w);
 				}
-			} else {
-				guint first = elems->len - toks->len;
-				for (guint k = 0; k < toks->len; k++)
-					g_array_index(elems, Elem, first + k).s[1] =
-						g_strdup(g_array_index(toks, SltToken, k).stem);
+				Elem *w = &g_array_index(elems, Elem, first + k);
+				gboolean clash = !(t->flags & SLT_TOK_STOP) &&
+						 slt_textprep_is_stopword(t->stem, (SltLang)l);
+				if (clash)
+					w->kind = EL_EXACT;
+				w->s[l] = g_strdup(w->kind == EL_EXACT ? t->word : t->stem);
+				/* a clash in English only: Dutch must match exactly too */
+				if (clash && l == 1) {
+					g_free(w->s[0]);
+					w->s[0] = g_strdup(t->word);
+				}
 			}
 		}
 	}

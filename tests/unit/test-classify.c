@@ -422,6 +422,18 @@ test_lexicon_match(void)
 	g_assert_cmpuint(kw, ==, 2);       /* prefix: kwaliteitskader, kwaliteit */
 	g_assert_cmpuint(visies, ==, 1);   /* exact: not "visie" */
 	g_assert_cmpuint(pk, ==, 1);       /* gap of up to 3 words */
+
+	/* "meten" stems to "met": it must not match every "met" */
+	const char *t2 = "theme:kwaliteit 1 meten\n";
+	g_autoptr(GBytes) b2 = g_bytes_new_static(t2, strlen(t2));
+	g_autoptr(SltLexicon) lex2 = slt_lexicon_parse(b2, tp, &e);
+	g_assert_no_error(e);
+	g_autoptr(GArray) t3 = toks(tp, "Wij werken met de gemeente. We willen meten.", SLT_LANG_NL);
+	g_autoptr(GArray) hits2 = g_array_new(FALSE, FALSE, sizeof(SltLexHit));
+	slt_lexicon_match(lex2, t3, hits2);
+	g_assert_cmpuint(hits2->len, ==, 1);
+	g_assert_cmpstr(g_array_index(t3, SltToken, g_array_index(hits2, SltLexHit, 0).start).word,
+			==, "meten");
 }
 
 /* ---- packages ---- */
