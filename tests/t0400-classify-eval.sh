@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The classifier measured on mail its model never saw (issue 4):
+#  - `sltctl classify` prints one JSON object per line with exactly the
+#    fields of the issue, without a config or a database;
+#  - the committed model (data/model.tsv) is what `make model` builds now;
+#  - 10-fold cross-validation over the training pool (data/train without
+#    its held-out files, and the 160 samples);
+#  - the held-out part of data/train (heldout.txt, never trained on);
+#  - the 160 samples, classified by a model trained on data/train alone.
+# Floors are set a little below the figures measured when they were
+# written (in the comments); "dropped" counts requests (sparring,
+# werkpakket, vraag, afmelden) classified automatisch or overig.
+# slt-timeout: 600
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/servers.sh"
+
+plan 11
+slt_tmpdir
+cd "$SLT_SRCDIR" || bail_out "no source dir"
+[ -x "$SLTCTL" ] || bail_out "no $SLTCTL (make first)"
+
+# -- sltctl classify: the JSON lines of the issue, no config, no database --
+out=$(SLTD_CONFIG=/nonexistent/sltd.conf "$SLTCTL" classify \
+	tests/corpus/messages/0003.eml tests/corpus/messages/0014.eml \
+	tests/corpus/messages/0047.eml 2>"$SLT_TMP/classify.err")
+is "$?" 0 "classify runs without a config or database"
+ok "classify prints one JSON object per line with the issue's fields" \
+	"$SLT_PY" -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+assert len(lines) == 3, lines
+want = ["file", "intent", "theme", "kenmerken", "packages", "org", "confidence", "review", "why"]
+rows = [json.loads(l) for l in lines]
+for r in rows:
+    assert list(r) == want, list(r)
+    assert r["intent"] in ("sparring", "werkpakket", "vraag", "afmelden", "automatisch", "overig")
+    assert isinstance(r["kenmerken"], list) and isinstance(r["packages"], list)
+    assert isinstance(r["why"], list) and r["why"] and all(isinstance(w, str) for w in r["why"])
+    assert 0.0 <= r["confidence"] <= 1.0 and isinstance(r["review"], bool)
+    assert isinstance(r["org"], str)
+# 0003: all packages; 0014: a read receipt; 0047: English sparring request
+assert rows[0]["intent"] == "werkpakket" and rows[0]["packages"] == ["alle"], rows[0]
+assert rows[1]["intent"] == "automatisch", rows[1]
+assert rows[2]["intent"] == "sparring" and rows[2]["org"] == "gemeente:Nijmegen", rows[2]
+' <<<"$out"
+
+# -- the committed model is the one `make model` builds from today's data --
+"$SLTCTL" train -o "$SLT_TMP/model.tsv" data/train tests/corpus 2>"$SLT_TMP/train.err" \
+	|| bail_out "sltctl train failed: $(cat "$SLT_TMP/train.err")"
+if ! cmp -s data/model.tsv "$SLT_TMP/model.tsv"; then
+	diag "data/model.tsv is stale: the training data or the text preparation changed; run 'make model'"
+fi
+same_bytes data/model.tsv "$SLT_TMP/model.tsv" "data/model.tsv equals a fresh 'make model'"
+
+# -- 10-fold cross-validation over the pool (523 messages) --
+# measured: intent 0.966, theme 0.968, packages 0.994, org 0.931, dropped 0
+ok "10-fold cross-validation meets its floors" \
+	"$SLTCTL" crossval -q -k 10 --min intent=0.95 --min theme=0.95 --min packages=0.98 \
+	--min org=0.91 --max-dropped 0 data/train tests/corpus
+
+# -- the held-out part of data/train (90 messages, never trained on) --
+# measured: intent 0.933, theme 0.968, packages 0.978, org 0.933, dropped 1
+# (one labelled request classified overig: the issue's target of none is
+# not met on this set, and the floor says so)
+out=$("$SLTCTL" eval -q --heldout --exclude-trained --min intent=0.91 --min theme=0.93 \
+	--min packages=0.95 --min org=0.90 --max-dropped 1 data/train)
+st=$?
+diag "$(grep -E '^(messages|intent |theme |packages |org |requests|FAIL)' <<<"$out")"
+is "$st" 0 "held-out data/train meets its floors"
+like "$out" "messages: 90" "the held-out files are all evaluated, none left out as trained"
+
+# -- the 160 samples, with a model that never saw them --
+"$SLTCTL" train -o "$SLT_TMP/train-only.tsv" data/train 2>/dev/null || bail_out "train failed"
+# measured: intent 0.988, theme 0.992, packages 1.000, org 0.963, dropped 0
+# (the lexicon and the rules were written with the samples in view, so
+# these figures flatter the rules; the model part is honest)
+out=$("$SLTCTL" eval -q --model "$SLT_TMP/train-only.tsv" --exclude-trained \
+	--min intent=0.96 --min theme=0.96 --min packages=0.97 --min org=0.93 \
+	--max-dropped 0 tests/corpus)
+st=$?
+diag "$(grep -E '^(messages|intent |theme |packages |org |requests|FAIL)' <<<"$out")"
+is "$st" 0 "the samples, by a model trained without them, meet their floors"
+
+# -- the model knows what it was trained on --
+out=$("$SLTCTL" eval -q --exclude-trained tests/corpus)
+like "$out" "left out 160 messages the model was trained on" "eval --exclude-trained leaves out the training messages"
+out=$("$SLTCTL" eval -q tests/corpus)
+like "$out" "WARNING: the figures include 160 messages" "eval warns when figures include training messages"
+
+# -- a broken floor fails the run --
+nok "eval exits non-zero below a floor" \
+	"$SLTCTL" eval -q --min intent=1.01 --model "$SLT_TMP/train-only.tsv" tests/corpus
+
+# -- a lexicon with an error is refused with its line --
+printf 'intent:sparring 2 sparren\nintent:sparing 1 gesprek\n' >"$SLT_TMP/bad.lex"
+out=$("$SLTCTL" classify --lexicon "$SLT_TMP/bad.lex" tests/corpus/messages/0001.eml 2>&1)
+like "$out" "lexicon line 2: unknown label 'intent:sparing'" "a bad lexicon is refused with its line number"
+
+done_testing
