@@ -73,8 +73,8 @@ sync_packages(SltResponder *r, SltStore *store, GError **error)
 	if (!slt_store_packages_sync(store, r->catalogue, &differs, error))
 		return FALSE;
 	for (guint i = 0; i < differs->len; i++)
-		slt_log_warn("package '%s': state or version in '%s' differs from the database's;"
-			     " the database counts (use 'sltctl publish' to publish)",
+		slt_log_warn("package '%s': '%s' says published or a newer version, the database"
+			     " does not; the database counts (publish with 'sltctl publish')",
 			     (const char *)g_ptr_array_index(differs, i), r->catalogue->path);
 	return TRUE;
 }

@@ -128,7 +128,7 @@ sync_txn(SltStore *store, gpointer data, GError **error)
 		if (differs) {
 			st = slt_store_stmt(store,
 				"SELECT 1 FROM packages WHERE id = ?1 AND"
-				" (version != ?2 OR (state = 'published') != ?3)", error);
+				" (version < ?2 OR (state != 'published' AND ?3))", error);
 			if (!st)
 				return FALSE;
 			sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);

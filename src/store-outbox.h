@@ -36,8 +36,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltStorePackage, slt_store_package_free)
  * everything from the file (state, version, files: how packages published
  * before sltd are declared). For a known package only title and expected
  * follow the file; state, version and files are the database's (changed
- * by slt_store_publish only). *differs (may be NULL) gets a new array of
- * ids whose file state/version differ from the database's, for a warning. */
+ * by slt_store_publication_add only). *differs (may be NULL) gets a new
+ * array of ids where the file is ahead of the database (published, or a
+ * higher version, there but not here: someone edited the file expecting
+ * that to publish), for a warning. A file behind the database is normal
+ * after `sltctl publish`. */
 gboolean slt_store_packages_sync(SltStore *store, const SltCatalogue *cat,
 				 GPtrArray **differs, GError **error);
 

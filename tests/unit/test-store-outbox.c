@@ -78,12 +78,19 @@ test_packages(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(((SltStorePackage *)g_ptr_array_index(list, 4))->id, ==, "inkoop-bekostiging");
 
 	/* A later file that says "in development, version 0": the database
-	 * keeps its publication; the words follow the file. */
+	 * keeps its publication; the words follow the file; no warning (the
+	 * file is behind, as after sltctl publish). */
 	g_autoptr(SltCatalogue) c2 = catalogue("in-ontwikkeling", 0, "voorjaar 2027");
 	g_clear_pointer(&differs, g_ptr_array_unref);
 	g_assert_true(slt_store_packages_sync(f->store, c2, &differs, &error));
+	g_assert_cmpuint(differs->len, ==, 0);
+	/* A file ahead of the database (version 5): a warning, no change. */
+	g_autoptr(SltCatalogue) c5 = catalogue("gepubliceerd", 5, NULL);
+	g_clear_pointer(&differs, g_ptr_array_unref);
+	g_assert_true(slt_store_packages_sync(f->store, c5, &differs, &error));
 	g_assert_cmpuint(differs->len, ==, 1);
 	g_assert_cmpstr(g_ptr_array_index(differs, 0), ==, "visie");
+	g_assert_true(slt_store_packages_sync(f->store, c2, NULL, &error));
 	g_autoptr(SltStorePackage) p = slt_store_package_get(f->store, "visie", &error);
 	g_assert_true(p->published);
 	g_assert_cmpint(p->version, ==, 2);
