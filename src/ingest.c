@@ -48,8 +48,8 @@
 #define BATCH_MAX_BYTES    (8u << 20)
 /* Fetched but not yet written, at most: bounds memory whatever the
  * workers' speed. */
-#define INFLIGHT_MAX       64
-#define INFLIGHT_MAX_BYTES (32u << 20)
+#define INFLIGHT_MAX       32
+#define INFLIGHT_MAX_BYTES (16u << 20)
 
 /* One fetched message on its way to the store. */
 typedef struct {

@@ -289,6 +289,10 @@ static const char *const migrations[] = {
 	"  WHERE kind = 'publication';"
 	"CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state IN ('queued', 'sending');"
 	"CREATE INDEX outbox_rcpt ON outbox(rcpt, kind, created_at);"
+	/* The hourly cap counts live replies of the last hour for every
+	 * message: without this index that is a scan of the whole outbox
+	 * (measured: a third of ingest's time at 3,000 messages). */
+	"CREATE INDEX outbox_live_created ON outbox(created_at) WHERE state IN ('queued', 'sending', 'sent');"
 	"CREATE INDEX outbox_request ON outbox(request_id);",
 };
 
@@ -522,11 +526,16 @@ slt_store_open_at(const char *path, SltStoreOpenFlags flags, int max_version,
 	/* trusted_schema stays ON: the FTS triggers write to a virtual
 	 * table, which SQLite refuses from a trigger of an untrusted schema.
 	 * secure_delete=FAST zeroes deleted content where that costs no
-	 * extra I/O (AVG erasure). */
+	 * extra I/O (AVG erasure). A checkpoint fsyncs the WAL and the
+	 * database; every 32 MB of WAL instead of every 4 MB (the default
+	 * 1000 pages) keeps those stalls out of most commits of a large
+	 * backlog (each message is about 3 pages: raw bytes, row, index).
+	 * journal_size_limit trims the WAL file back after a checkpoint. */
 	const char *setup = store->readonly ?
 		"PRAGMA foreign_keys = ON;" :
 		"PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-		"PRAGMA foreign_keys = ON; PRAGMA secure_delete = FAST;";
+		"PRAGMA foreign_keys = ON; PRAGMA secure_delete = FAST;"
+		"PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864;";
 	if (!slt_store_exec(store, setup, &err)) {
 		g_set_error(error, SLT_STORE_ERROR, SLT_STORE_ERROR_OPEN,
 			    "cannot open database '%s': %s", path, err->message);

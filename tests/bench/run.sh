@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# `make bench` (a benchmark, not a test; issue 3): load N messages (default
+# 10000: the samples cycled with fresh Message-IDs) into a local Dovecot on
+# sdbox with one MULTIAPPEND; ingest them into an empty database with
+# `sltd --once` (parse, classify, thread, record, one pass); then fetch the
+# same messages with the curl command line on one connection
+# (imap://.../INBOX/;UID=[1-N], the per-message floor). Prints both times,
+# messages per second, the ratio sltd/curl (target <= 1.0) and sltd's
+# peak RSS (target < 20 MB), and checks that every message was recorded.
+#
+# usage: tests/bench/run.sh [N]    (SLT_BUILD as for the tests)
+set -u
+. "$(dirname "$0")/../lib/servers.sh"
+
+n=${1:-${SLT_BENCH_N:-10000}}
+[ -x "$SLTD" ] || { echo "bench: build $SLTD first (make)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench: needs GNU time (/usr/bin/time, Debian package 'time')" >&2; exit 1; }
+command -v curl >/dev/null || { echo "bench: needs the curl command" >&2; exit 1; }
+
+DOVECOT_STORAGE=sdbox dovecot_start || exit 1
+msgs=$SLT_TMP/msgs
+mkdir -p "$msgs"
+"$SLT_PY" "$SLT_TESTLIB/gen-cycled.py" "$SLT_CORPUS" "$msgs" "$n" || exit 1
+bytes=$(cat "$msgs"/*.eml | wc -c)
+t0=$(date +%s%N)
+imap_load INBOX "$msgs"/*.eml >/dev/null || exit 1
+load_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+
+# Plain imap:// on loopback for both, so TLS is not part of the ratio.
+cat >"$SLT_TMP/sltd.conf" <<EOF
+[imap]
+url = $IMAP_URL/INBOX
+username = $IMAP_USER
+password-file = $IMAP_PASS_FILE
+allow-plaintext = true
+[smtp]
+url = smtp://127.0.0.1:25
+from = Stevige lokale teams <stevigelokaleteams@vng.test>
+allow-plaintext = true
+[store]
+path = $SLT_TMP/sltd.db
+[packages]
+dir = $SLT_TMP
+EOF
+
+# ms and peak RSS (kB) of one command, from GNU time.
+timed() {
+	local out=$1
+	shift
+	/usr/bin/time -f '%e %M %U %S' -o "$SLT_TMP/time.out" "$@" >"$out" 2>&1
+	local rc=$?
+	read -r secs rss_kb _ < <(tail -n 1 "$SLT_TMP/time.out")
+	return $rc
+}
+
+# sltd --once also drains the outbox; no SMTP server listens here, so
+# that stops at its first attempt (exit 75) and the replies stay queued:
+# the time is the ingest's (the replies are decided, composed and queued
+# in each message's transaction, as in production).
+timed "$SLT_TMP/sltd.log" "$SLTD" -c "$SLT_TMP/sltd.conf" --once
+rc=$?
+if [ "$rc" != 0 ] && ! { [ "$rc" = 75 ] && grep -q "^sltd: error: outbox: cannot send" "$SLT_TMP/sltd.log"; }; then
+	echo "bench: sltd --once failed (exit $rc):" >&2
+	grep -v ': SLT-' "$SLT_TMP/sltd.log" | tail -n 20 >&2
+	exit 1
+fi
+cpu=$(tail -n 1 "$SLT_TMP/time.out" | awk '{ print $3 + $4 }')
+sltd_s=$secs
+sltd_rss_kb=$rss_kb
+recorded=$(sqlite3 "$SLT_TMP/sltd.db" "SELECT count(*) FROM messages")
+unseen=$(imap_status INBOX unseen)
+
+timed "$SLT_TMP/curl.log" curl -s -u "$IMAP_USER:$IMAP_PASS" "$IMAP_URL/INBOX/;UID=[1-$n]" || {
+	echo "bench: curl failed" >&2
+	exit 1
+}
+curl_s=$secs
+
+awk -v n="$n" -v bytes="$bytes" -v load="$load_ms" -v s="$sltd_s" -v c="$curl_s" -v cpu="$cpu" \
+    -v rss="$sltd_rss_kb" -v rec="$recorded" -v unseen="$unseen" -v nproc="$(nproc)" '
+BEGIN {
+	printf "messages:   %d (%.1f MB), loaded into Dovecot (sdbox) with one MULTIAPPEND in %.2f s\n", n, bytes / 1048576, load / 1000
+	printf "sltd --once %6.2f s  %7.0f msg/s  (parse, classify, thread, record, queue replies; %d recorded, %d still unseen; %.2f s CPU)\n", s, n / s, rec, unseen, cpu
+	printf "curl floor  %6.2f s  %7.0f msg/s  (imap://.../INBOX/;UID=[1-%d], one connection)\n", c, n / c, n
+	printf "ratio sltd/curl: %.2f (target <= 1.0)\n", s / c
+	printf "sltd peak RSS:   %.1f MB (target < 20 MB)\n", rss / 1024
+	printf "machine: %d CPUs\n", nproc
+}'
+sed -n 's/^sltd: info: \(pass over .*\)/\1/p' "$SLT_TMP/sltd.log"
+if [ "$recorded" != "$n" ]; then
+	echo "bench: only $recorded of $n messages recorded" >&2
+	exit 1
+fi
