@@ -605,7 +605,8 @@ imap_failed(SltService *svc, const GError *err)
 	g_autofree char *safe = slt_log_sanitize(err->message, 300);
 	g_free(svc->last_imap_error);
 	svc->last_imap_error = slt_log_sanitize(err->message, 120);
-	g_autofree char *line = g_strdup_printf("imap: %s", safe);
+	g_autofree char *line = g_str_has_prefix(safe, "imap: ") ? g_strdup(safe) :
+		g_strdup_printf("imap: %s", safe);
 	set_status_key(svc, "last-error", line);
 	gboolean auth = g_error_matches(err, SLT_IMAP_ERROR, SLT_IMAP_ERROR_AUTH);
 	gboolean tls = g_error_matches(err, SLT_IMAP_ERROR, SLT_IMAP_ERROR_TLS);
