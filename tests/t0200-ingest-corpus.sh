@@ -34,9 +34,11 @@ like "$(cat "$SLT_TMP/sltd.err")" "$n found, $n recorded \\([0-9]+ new requests\
 is "$(sql "SELECT count(*) FROM messages")" "$n" "$n messages recorded"
 
 # Message-IDs: the same set as the files (dedupe did not merge two).
-want_ids=$(for f in "${files[@]}"; do
-	/usr/bin/python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(m["Message-ID"].strip().strip("<>"))' "$f"
-done | sort)
+want_ids=$("$SLT_PY" -c '
+import email, sys
+for f in sys.argv[1:]:
+    m = email.message_from_binary_file(open(f, "rb"))
+    print(m["Message-ID"].strip().strip("<>"))' "${files[@]}" | sort)
 got_ids=$(sql "SELECT message_id FROM messages" | sort)
 is "$got_ids" "$want_ids" "the recorded Message-IDs are those of the mailbox, each once"
 
