@@ -20,7 +20,7 @@ join(const GPtrArray *a)
 }
 
 static void
-print_json(gint64 id, const SltRelabelResult *r, gboolean queued)
+print_json(gint64 id, const SltRelabelResult *r, gboolean queued, const GPtrArray *made)
 {
 	g_autofree char *ref = slt_store_ref_format(id);
 	SltJson *j = slt_json_new(TRUE);
@@ -44,6 +44,18 @@ print_json(gint64 id, const SltRelabelResult *r, gboolean queued)
 	slt_json_key(j, "wait");
 	slt_json_string_array(j, r->wait_after);
 	slt_json_kv_bool(j, "reply_queued", queued);
+	slt_json_key(j, "outbox");
+	slt_json_begin_array(j);
+	for (guint i = 0; made && i < made->len; i++) {
+		const SltQueueReply *o = g_ptr_array_index(made, i);
+		slt_json_begin_object(j);
+		slt_json_kv_int(j, "id", o->id);
+		slt_json_kv_string(j, "kind", o->kind);
+		slt_json_kv_string(j, "state", o->state);
+		slt_json_kv_string(j, "suppress_reason", o->suppress_reason);
+		slt_json_end_object(j);
+	}
+	slt_json_end_array(j);
 	slt_json_end_object(j);
 	sltctl_print_json(j);
 }
@@ -68,27 +80,30 @@ run(SltCtl *ctl, int argc, char **argv, const char *intent, const char *theme,
 			if (*g_strstrip(*p))
 				g_ptr_array_add(km, g_strdup(*p));
 	}
-	g_autoptr(SltStore) store = sltctl_open_store(ctl, "relabel", TRUE, NULL);
+	g_autoptr(SltConfig) cfg = NULL;
+	g_autoptr(SltStore) store = sltctl_open_store(ctl, "relabel", TRUE, &cfg);
 	if (!store)
 		return 1;
 	SltRelabel l = { intent, theme, pk, km };
 	SltRelabelResult r;
 	if (!slt_queue_relabel(store, id, version, sltctl_who(), &l, &r, &err))
 		return sltctl_queue_fail("relabel", err);
-	gboolean queued = FALSE;
+	g_autoptr(GPtrArray) made = NULL;
 	int rc = 0;
 	if (send) {
 		if (!r.reply_after) {
 			rc = sltctl_fail("relabel: the new labels call for no reply (%s); nothing sent",
 					 r.reason_after ? r.reason_after : "-");
-		} else if (!slt_queue_send_reply(store, id, sltctl_who(), &err)) {
+		} else if (!slt_queue_reply(store, cfg, id, sltctl_who(), &made, &err)) {
 			rc = sltctl_queue_fail("relabel", err);
-		} else {
-			queued = TRUE;
 		}
 	}
+	/* What the replies module did: a queued reply, or why none. */
+	gboolean queued = FALSE;
+	for (guint i = 0; made && i < made->len; i++)
+		queued |= g_strcmp0(((SltQueueReply *)g_ptr_array_index(made, i))->state, "queued") == 0;
 	if (ctl->json) {
-		print_json(id, &r, queued);
+		print_json(id, &r, queued, made);
 	} else {
 		g_autofree char *ref = slt_store_ref_format(id);
 		g_autofree char *op = join(r.old_packages), *np = join(r.new_packages);
@@ -103,11 +118,19 @@ run(SltCtl *ctl, int argc, char **argv, const char *intent, const char *theme,
 			       r.reply_before ? r.reply_before : "geen antwoord",
 			       r.reply_after ? r.reply_after : "geen antwoord",
 			       r.reason_after ? ", " : "", r.reason_after ? r.reason_after : "", at, wt);
-			if (queued)
-				printf("antwoord in de wachtrij gezet\n");
-			else if (!send && r.reply_after)
+			if (!send && r.reply_after)
 				printf("Versturen: sltctl relabel %s --send-reply (met dezelfde labels)\n", ref);
 		}
+		for (guint i = 0; made && i < made->len; i++) {
+			const SltQueueReply *o = g_ptr_array_index(made, i);
+			if (o->suppress_reason)
+				printf("geen antwoord (%s): %s\n", o->kind, o->suppress_reason);
+			else
+				printf("antwoord %s aan %s in de wachtrij (outbox %" G_GINT64_FORMAT ")\n",
+				       o->kind, o->rcpt, o->id);
+		}
+		if (send && made && !made->len)
+			printf("geen antwoord: de antwoordregels besloten niets\n");
 	}
 	slt_relabel_result_clear(&r);
 	return rc;

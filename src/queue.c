@@ -16,6 +16,7 @@
 #include "mime.h"
 #include "packages.h"
 #include "react.h"
+#include "respond.h"
 
 G_DEFINE_QUARK(slt-queue-error-quark, slt_queue_error)
 
@@ -661,15 +662,109 @@ slt_queue_relabel(SltStore *store, gint64 id, gint64 version, const char *who,
 	return in_txn(store, relabel_txn, &rl, error);
 }
 
+typedef struct {
+	const SltIngested *in;
+	SltResponder *responder;
+	const char *who;
+} SendReply;
+
+static gboolean
+send_reply_txn(SltStore *store, gpointer data, GError **error)
+{
+	SendReply *sr = data;
+	g_autofree char *detail = g_strdup_printf("reply asked for by %s", sr->who);
+	return slt_store_history_add(store, sr->in->request_id, sr->who, "reply", detail, error) &&
+	       slt_responder_react(store, sr->in, sr->responder, error);
+}
+
 gboolean
 slt_queue_send_reply(SltStore *store, gint64 id, const char *who, GError **error)
 {
 	(void)store;
 	(void)who;
 	g_set_error(error, SLT_QUEUE_ERROR, SLT_QUEUE_ERROR_UNAVAILABLE,
-		    "cannot queue a reply for 'SLT-%" G_GINT64_FORMAT "' yet: the replies module"
-		    " (src/outbox.h) offers no call for it", id);
+		    "cannot queue a reply for 'SLT-%" G_GINT64_FORMAT "' without the configuration"
+		    " (use slt_queue_reply)", id);
 	return FALSE;
+}
+
+gboolean
+slt_queue_reply(SltStore *store, const SltConfig *cfg, gint64 id, const char *who,
+		GPtrArray **queued, GError **error)
+{
+	GError *err = NULL;
+	g_autoptr(SltQueueItem) it = slt_queue_get_id(store, id, error);
+	if (!it)
+		return FALSE;
+	if (!it->messages->len) {
+		g_set_error(error, SLT_QUEUE_ERROR, SLT_QUEUE_ERROR_INVALID,
+			    "request '%s' has no message to answer", it->req->ref);
+		return FALSE;
+	}
+	const SltQueueMessage *first = g_ptr_array_index(it->messages, 0);
+	g_autoptr(GBytes) raw = slt_store_message_raw(store, first->id, &err);
+	if (!raw)
+		return from_store(error, err);
+	gsize len;
+	const char *data = g_bytes_get_data(raw, &len);
+	g_autoptr(SltMessage) msg = slt_mime_parse(data ? data : "", len, &err);
+	if (!msg) {
+		g_set_error(error, SLT_QUEUE_ERROR, SLT_QUEUE_ERROR_INVALID,
+			    "request '%s': its message does not parse: %s", it->req->ref, err->message);
+		g_error_free(err);
+		return FALSE;
+	}
+	g_autoptr(SltResponder) responder = slt_responder_new(cfg, store, &err);
+	if (!responder) {
+		g_set_error(error, SLT_QUEUE_ERROR, SLT_QUEUE_ERROR_UNAVAILABLE,
+			    "cannot compose replies: %s", err->message);
+		g_error_free(err);
+		return FALSE;
+	}
+	/* The staff's labels, certain: the reply follows what staff decided. */
+	SltClassification labels = {
+		.intent = it->req->intent,
+		.theme = it->req->theme,
+		.kenmerken = it->req->kenmerken,
+		.packages = it->req->packages,
+		.org = it->req->org ? it->req->org : (char *)"",
+		.confidence = 1.0,
+		.theme_confidence = 1.0,
+		.why = g_ptr_array_new(),
+	};
+	SltIngested in = {
+		.message_row = first->id,
+		.request_id = id,
+		.status = SLT_RECORD_NEW_REQUEST,
+		.msg = msg,
+		.labels = &labels,
+	};
+	g_autoptr(GPtrArray) before = slt_store_request_replies(store, id, &err);
+	if (!before) {
+		g_ptr_array_unref(labels.why);
+		return from_store(error, err);
+	}
+	SendReply sr = { &in, responder, who };
+	gboolean ok = in_txn(store, send_reply_txn, &sr, error);
+	g_ptr_array_unref(labels.why);
+	if (!ok)
+		return FALSE;
+	if (queued) {
+		g_autoptr(GPtrArray) after = slt_store_request_replies(store, id, &err);
+		if (!after)
+			return from_store(error, err);
+		/* Rows are in id order within equal times: the new ones follow. */
+		gint64 last = 0;
+		for (guint i = 0; i < before->len; i++)
+			last = MAX(last, ((SltQueueReply *)g_ptr_array_index(before, i))->id);
+		*queued = g_ptr_array_new_with_free_func((GDestroyNotify)slt_queue_reply_free);
+		for (guint i = 0; i < after->len; i++) {
+			SltQueueReply *r = g_ptr_array_index(after, i);
+			if (r->id > last)
+				g_ptr_array_add(*queued, g_ptr_array_steal_index(after, i--));
+		}
+	}
+	return TRUE;
 }
 
 typedef struct {

@@ -18,6 +18,7 @@
 #include "store.h"
 #include "store-queue.h"
 #include "classify.h"
+#include "config.h"
 #include "json.h"
 
 #define SLT_QUEUE_ERROR (slt_queue_error_quark())
@@ -148,9 +149,20 @@ void slt_relabel_result_clear(SltRelabelResult *r);
 gboolean slt_queue_relabel(SltStore *store, gint64 id, gint64 version, const char *who,
 			   const SltRelabel *l, SltRelabelResult *res, GError **error);
 
-/* Queue the reply the request's current labels call for. Composition and
- * the outbox belong to the replies module (src/outbox.h); until it offers
- * a call for this, UNAVAILABLE. */
+/* Queue the reply the request's current labels call for, as if its first
+ * message had just arrived with these labels: the replies module
+ * (respond.h) decides under its usual rules (limits, what the thread
+ * already got), changes the waiting list and queues the reply or records
+ * why there is none, all in one transaction with a history line naming
+ * who asked. sltd's outbox sends it. cfg gives the catalogue and
+ * templates. *queued (may be NULL) gets the outbox rows this made (new
+ * array of SltQueueReply*; empty when the reply module decided nothing). */
+gboolean slt_queue_reply(SltStore *store, const SltConfig *cfg, gint64 id,
+			 const char *who, GPtrArray **queued, GError **error);
+
+/* The first form of slt_queue_reply, without the config it needs: always
+ * UNAVAILABLE ("... use slt_queue_reply"). Kept so callers written
+ * against it build; switch to slt_queue_reply. */
 gboolean slt_queue_send_reply(SltStore *store, gint64 id, const char *who, GError **error);
 
 /* Parse the dead letter's stored bytes again, classify them with c and

@@ -970,3 +970,23 @@ slt_store_package_states(SltStore *store, GError **error)
 		return NULL;
 	return g_steal_pointer(&out);
 }
+
+GBytes *
+slt_store_message_raw(SltStore *store, gint64 id, GError **error)
+{
+	sqlite3_stmt *st = slt_store_stmt(store, "SELECT raw FROM messages WHERE id = ? AND raw IS NOT NULL", error);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		step_done(store, st, rc, "cannot read a message", error);
+		if (rc == SQLITE_DONE)
+			g_set_error(error, SLT_STORE_ERROR, SLT_STORE_ERROR_NOT_FOUND,
+				    "message %" G_GINT64_FORMAT " has no stored bytes", id);
+		return NULL;
+	}
+	GBytes *b = g_bytes_new(sqlite3_column_blob(st, 0), (gsize)sqlite3_column_bytes(st, 0));
+	sqlite3_reset(st);
+	return b;
+}

@@ -262,3 +262,7 @@ GArray *slt_store_person_requests(SltStore *store, const char *addr, GError **er
  * development/published; new table, owned by the caller). Empty when
  * sltd never loaded a catalogue. */
 GHashTable *slt_store_package_states(SltStore *store, GError **error);
+
+/* The raw bytes of message id (new reference), or NULL with NOT_FOUND
+ * (no such message, or its bytes were erased). */
+GBytes *slt_store_message_raw(SltStore *store, gint64 id, GError **error);
