@@ -121,11 +121,18 @@ problem(Checker *ck, const char *group, const char *key, const char *fmt, ...)
 	va_end(ap);
 	g_autofree char *k = key ? g_strdup_printf("%s/%s", group, key) : g_strdup_printf("[%s]", group);
 	int line = GPOINTER_TO_INT(g_hash_table_lookup(ck->lines, k));
+	if (line == 0) {
+		/* A missing key: point at its group's header, if there is one. */
+		g_autofree char *gk = g_strdup_printf("[%s]", group);
+		line = GPOINTER_TO_INT(g_hash_table_lookup(ck->lines, gk));
+	}
 	if (ck->problems->len)
 		g_string_append_c(ck->problems, '\n');
+	g_autofree char *where = line > 0 ? g_strdup_printf("%s:%d", ck->path, line) :
+					    g_strdup(ck->path);
 	g_autofree char *text = key ?
-		g_strdup_printf("%s:%d: [%s] %s: %s", ck->path, line, group, key, msg) :
-		g_strdup_printf("%s:%d: [%s]: %s", ck->path, line, group, msg);
+		g_strdup_printf("%s: [%s] %s: %s", where, group, key, msg) :
+		g_strdup_printf("%s: [%s]: %s", where, group, msg);
 	/* GKeyFile takes key names (and the path may hold) any bytes: the
 	 * message goes to a terminal or the journal as valid UTF-8. */
 	g_autofree char *valid = g_utf8_make_valid(text, -1);
@@ -308,8 +315,11 @@ slt_config_load(const char *path, GError **error)
 	}
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	if (!g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &err)) {
-		g_set_error(error, SLT_CONFIG_ERROR, SLT_CONFIG_ERROR_INVALID,
-			    "%s: %s", path, err->message);
+		/* GKeyFile quotes the offending line, which may hold any bytes:
+		 * the message goes to a terminal or the journal as valid UTF-8. */
+		g_autofree char *msg = g_strdup_printf("%s: %s", path, err->message);
+		g_autofree char *valid = g_utf8_make_valid(msg, -1);
+		g_set_error_literal(error, SLT_CONFIG_ERROR, SLT_CONFIG_ERROR_INVALID, valid);
 		return NULL;
 	}
 
