@@ -467,6 +467,7 @@ signals_install(GError **error)
 /* ---- the work ----------------------------------------------------------- */
 
 static void work(SltService *svc);
+static void check_outbox_age(SltService *svc);
 
 static gboolean
 on_work(gpointer data)
@@ -838,6 +839,7 @@ work(SltService *svc)
 		if (!drain_outbox(svc, &err))
 			g_clear_error(&err);
 		svc->next_outbox = outbox_next(svc);
+		check_outbox_age(svc);
 	}
 	polling = svc->no_idle || !svc->p.cfg->imap_idle;
 	if (imap_allowed && !polling && !svc->idling && !sig_stop) {

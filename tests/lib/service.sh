@@ -4,7 +4,8 @@
 #
 # service_config [URL] [EXTRA-LINE...]
 #   sltd_config, with [smtp] pointing at the test's sink (smtp_start first):
-#   STARTTLS verified with the test CA, AUTH as SMTP_USER.
+#   STARTTLS verified with the test CA, AUTH as SMTP_USER; EXTRA-LINEs of
+#   other groups than sltd_config's four ([alerts] ...) are appended.
 # notify_start
 #   Starts tests/lib/notify-listen.py on $SLT_TMP/notify.sock (exports
 #   NOTIFY_SOCKET) logging to $SLT_TMP/notify.log (NOTIFY_LOG).
@@ -30,6 +31,16 @@ service_config() {
 			print "username = " user; print "password-file = " pf; next }
 		group == "[smtp]" && /^allow-plaintext/ { next }
 		{ print }' "$SLTD_CONF" >"$tmp" && mv "$tmp" "$SLTD_CONF"
+	# sltd_config knows four groups; the others ([alerts], [replies], ...)
+	# are appended here, one group header per line.
+	local line group
+	[ $# -gt 0 ] && shift
+	for line in "$@"; do
+		group=${line%%]*}
+		group=${group#[}
+		case $group in imap|smtp|store|packages) continue ;; esac
+		printf '[%s]\n%s\n' "$group" "${line#*] }" >>"$SLTD_CONF"
+	done
 }
 
 notify_start() {
