@@ -236,11 +236,24 @@ ok = (j["old_intent"] == "werkpakket" and j["theme"] == "kwaliteit" and j["old_t
 print("ok" if ok else j)
 EOF
 )" ok "--json relabel: old and new labels; a theme alone changes no reply"
-out=$(ctl relabel "SLT-$rq" --intent vraag --packages '' --send-reply 2>&1)
-like "$out" "(reply|antwoord)" "--send-reply answers for the reply"
+# --send-reply: the replies module queues what the labels now call for.
+rcpt=$(sql "SELECT requester_addr FROM requests WHERE id = $rq")
+sent_before=$(smtp_count)
+out=$(ctl relabel "SLT-$rq" --theme kwaliteit --send-reply 2>&1)
+is "$?" 0 "relabel --send-reply exits 0"
+like "$out" "antwoord waitlist aan $rcpt in de wachtrij \\(outbox [0-9]+\\)" "it queues the waiting-list reply"
+is "$(sql "SELECT kind || '|' || state || '|' || rcpt FROM outbox WHERE request_id = $rq AND created_at >= $now")" \
+	"waitlist|queued|$rcpt" "one reply queued in the outbox, to the sender"
+is "$(sql "SELECT count(*) FROM waitlist WHERE request_id = $rq AND package = 'visie' AND removed_at IS NULL")" 1 \
+	"the sender is on the waiting list for the package"
+is "$(sql "SELECT count(*) FROM request_history WHERE request_id = $rq AND who = 'anna' AND detail = 'reply asked for by anna'")" 1 \
+	"the history says who asked for the reply"
+sltd_once
+ok "sltd's outbox sends it" smtp_wait_count $((sent_before + 1))
+is "$(smtp_meta $((sent_before + 1)) rcpt_tos)" "$rcpt" "to the sender"
 ctl corrections --export "$SLT_TMP/corr" >/dev/null
 is "$?" 0 "corrections --export exits 0"
-is "$(tail -n +2 "$SLT_TMP/corr/labels.tsv" | cut -f2,3)" "vraag	kwaliteit" \
+is "$(tail -n +2 "$SLT_TMP/corr/labels.tsv" | cut -f2-5)" "werkpakket	kwaliteit		visie" \
 	"the export holds the latest correction per message"
 first_row=$(sql "SELECT min(id) FROM messages WHERE request_id = $rq")
 sql "SELECT writefile('$SLT_TMP/raw.eml', raw) FROM messages WHERE id = $first_row" >/dev/null
