@@ -139,6 +139,7 @@ install: all
 	install -m 0755 $(B)/sltweb $(DESTDIR)$(SBINDIR)/sltweb
 	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
 	install -m 0644 data/gemeenten.tsv $(DESTDIR)$(DATADIR)/gemeenten.tsv
+	install -D -m 0644 config/sltctl.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sltctl
 
 # `make fuzz`: every tests/fuzz/fuzz-NAME.c is a libFuzzer target, linked
 # against all of src/ built with clang, ASan and UBSan into build-fuzz/.
