@@ -443,8 +443,8 @@ typedef struct {
 } MachineScore;
 
 static void
-machine_score(const SltMessage *msg, const SltDoc *doc, const LexScores *ls,
-	      double p_auto, double human_evidence, MachineScore *ms)
+machine_score(const SltMessage *msg, const LexScores *ls, double p_auto,
+	      double human_evidence, MachineScore *ms)
 {
 	memset(ms, 0, sizeof(*ms));
 	for (guint i = 0; i < G_N_ELEMENTS(signals); i++)
@@ -459,7 +459,6 @@ machine_score(const SltMessage *msg, const SltDoc *doc, const LexScores *ls,
 	/* The model has read many auto-replies: from -1 to +1. */
 	ms->model = 2.0 * (p_auto - 0.5);
 	ms->human = ms->structural ? 0 : MIN(human_evidence, 3.0);
-	(void)doc;
 	ms->score = ms->header + ms->subject + ms->body + ms->model - ms->human;
 }
 
@@ -575,7 +574,7 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 		human += 1;
 
 	MachineScore ms;
-	machine_score(msg, &doc, &ls, pi[I_AUTOMATISCH], human, &ms);
+	machine_score(msg, &ls, pi[I_AUTOMATISCH], human, &ms);
 	gboolean automatisch = ms.structural || ms.score >= MACHINE_THRESHOLD;
 
 	/* Intent among the person-written ones. */

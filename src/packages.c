@@ -385,9 +385,15 @@ name_at(const Ctx *c, guint i, guint *len)
  * verantwoorden en Inkoop en bekostiging" (c0045), "het pakket over
  * kwaliteit" (c0010), "Goed bestuur in relatie tot stevige lokale teams". */
 
+/* More mentions than this are not a request but a pathological text;
+ * the rules below are quadratic in them. */
+#define MAX_MENTIONS 256
+
 static void
 add_mention(Ctx *c, guint pos, int pkg)
 {
+	if (c->mentions->len >= MAX_MENTIONS)
+		return;
 	Mention m = { pos, pkg, tok(c, pos)->sentence };
 	g_array_append_val(c->mentions, m);
 }
@@ -553,8 +559,7 @@ cue_at(const Ctx *c, guint i)
 					return CUE_STRONG;
 	}
 	/* "op de (wacht)lijst zetten" (c0092, c0135) */
-	if (g_str_has_suffix(w, "lijst") && strcmp(w, "lijst") != 0 ? TRUE :
-	    strcmp(w, "lijst") == 0) {
+	if (g_str_has_suffix(w, "lijst")) {
 		for (guint j = i >= 8 ? i - 8 : 0; j < c->t->len && j <= i + 4; j++)
 			if (same_sentence(c, i, j) &&
 			    (g_str_has_prefix(word(c, j), "zet") ||
@@ -726,6 +731,19 @@ sentence_usable(const Ctx *c, guint i, gboolean as_antecedent)
 /* The packages an anaphor at token pos points back to: named mentions
  * earlier in its sentence, else in the nearest earlier sentence (two at
  * most) that names some, else in the subject, else in a forwarded text. */
+/* Add package p to out (at most ANTE_MAX, no repeats): hostile text may
+ * name a package a thousand times. */
+#define ANTE_MAX 8
+static void
+ante_push(int *out, guint *n, int p)
+{
+	for (guint i = 0; i < *n; i++)
+		if (out[i] == p)
+			return;
+	if (*n < ANTE_MAX)
+		out[(*n)++] = p;
+}
+
 static guint
 antecedents(const Ctx *c, guint pos, int *out)
 {
@@ -735,14 +753,13 @@ antecedents(const Ctx *c, guint pos, int *out)
 	for (guint k = 0; k < c->mentions->len; k++) {
 		const Mention *m = &g_array_index(c->mentions, Mention, k);
 		if (m->sentence == sent && m->pos < pos && m->pkg < 5)
-			out[n++] = m->pkg;
+			ante_push(out, &n, m->pkg);
 	}
 	if (n)
 		return n;
 	/* earlier sentences of the same zone, nearest first */
 	guint8 zone = tok(c, pos)->zone;
-	guint looked = 0;
-	for (int k = (int)c->mentions->len - 1; k >= 0 && looked <= 2; k--) {
+	for (int k = (int)c->mentions->len - 1; k >= 0; k--) {
 		const Mention *m = &g_array_index(c->mentions, Mention, k);
 		if (m->sentence >= sent || m->pkg >= 5)
 			continue;
@@ -756,7 +773,7 @@ antecedents(const Ctx *c, guint pos, int *out)
 			if (mq->sentence != s)
 				break;
 			if (mq->pkg < 5)
-				out[n++] = mq->pkg;
+				ante_push(out, &n, mq->pkg);
 		}
 		/* back to token order */
 		for (guint a = 0, b = n ? n - 1 : 0; a < b; a++, b--) {
@@ -766,16 +783,15 @@ antecedents(const Ctx *c, guint pos, int *out)
 		}
 		return n;
 	}
-	(void)looked;
 	/* the subject, a forwarded text */
 	for (int zone_try = 0; zone_try < 2 && !n; zone_try++) {
 		guint8 want = zone_try == 0 ? SLT_ZONE_SUBJECT : SLT_ZONE_FORWARDED;
 		if (want == SLT_ZONE_SUBJECT && !c->subject_usable && !c->doc->forward)
 			continue;
-		for (guint k = 0; k < c->mentions->len && n < 5; k++) {
+		for (guint k = 0; k < c->mentions->len; k++) {
 			const Mention *m = &g_array_index(c->mentions, Mention, k);
 			if (m->pkg < 5 && tok(c, m->pos)->zone == want)
-				out[n++] = m->pkg;
+				ante_push(out, &n, m->pkg);
 		}
 	}
 	return n;
@@ -904,7 +920,7 @@ do_sentence(Ctx *c, guint s, guint e)
 		if (m->pos < s || m->pos >= e)
 			continue;
 		if (have_clause[m->pos - s] || thanks) {
-			int ante[8];
+			int ante[ANTE_MAX];
 			guint na = 0;
 			if (m->pkg < 5)
 				mark_have(c, m->pkg);
@@ -958,7 +974,7 @@ do_sentence(Ctx *c, guint s, guint e)
 				if (!from_ps)
 					c->out->ps_only = FALSE;
 			} else {
-				int ante[8];
+				int ante[ANTE_MAX];
 				guint na = antecedents(c, i, ante);
 				if (na == 0 && m->pkg == P_GENERIC_PL) {
 					/* "verzoek om toezending van de werkpakketten" (c0067);
@@ -990,7 +1006,7 @@ do_sentence(Ctx *c, guint s, guint e)
 					cue_near = TRUE;
 			if (!cue_near)
 				continue;
-			int ante[8];
+			int ante[ANTE_MAX];
 			guint na = antecedents(c, i, ante);
 			for (guint a = 0; a < na; a++) {
 				want(c, ante[a], from_ps);
@@ -1071,7 +1087,7 @@ do_sentence(Ctx *c, guint s, guint e)
 		}
 		if (named || neg_clause[cs - s] || have_clause[cs - s])
 			continue;
-		int ante[8];
+		int ante[ANTE_MAX];
 		guint na = antecedents(c, cs, ante);
 		for (guint a = 0; a < na; a++) {
 			want(c, ante[a], from_ps);

@@ -6,6 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The most of each part the classifier reads. A request is never longer;
+ * hostile mail may be 25 MB of text, and every later step is linear or
+ * worse in the number of tokens. */
+#define MAX_SUBJECT 1024
+#define MAX_NEW (64 * 1024)
+#define MAX_FORWARDED (32 * 1024)
+#define MAX_PS 4096
+
+static gssize
+capped(const char *s, gsize max)
+{
+	return s ? (gssize)strnlen(s, max) : 0;
+}
+
 /* A new text with at most this many content words "only points at" the
  * forwarded mail ("zie onderstaand", "dit pakket graag"). */
 #define ONE_LINE_WORDS 8
@@ -228,25 +242,30 @@ slt_doc_build(SltDoc *doc, SltTextPrep *tp, const SltMessage *msg,
 		doc->forward = TRUE;
 
 	const char *new_text = slt_doc_new_text(msg);
-	g_autofree char *ps = ps_lines(msg->signature);
+	g_autofree char *sig = msg->signature ? g_strndup(msg->signature, 16 * 1024) : NULL;
+	g_autofree char *ps = ps_lines(sig);
 	const char *texts[] = { doc->subject, new_text, ps };
 	doc->lang = slt_textprep_guess_lang(tp, texts, G_N_ELEMENTS(texts));
 
 	guint32 sent = 0;
-	slt_textprep_tokenize(tp, doc->subject, -1, SLT_ZONE_SUBJECT, doc->lang, doc->tokens, &sent);
+	slt_textprep_tokenize(tp, doc->subject, capped(doc->subject, MAX_SUBJECT),
+			      SLT_ZONE_SUBJECT, doc->lang, doc->tokens, &sent);
 	guint new_from = doc->tokens->len;
-	slt_textprep_tokenize(tp, new_text, -1, SLT_ZONE_NEW, doc->lang, doc->tokens, &sent);
+	slt_textprep_tokenize(tp, new_text, capped(new_text, MAX_NEW), SLT_ZONE_NEW,
+			      doc->lang, doc->tokens, &sent);
 	doc->new_words = content_words(doc->tokens, new_from, &doc->questions);
 	if (doc->forward && msg->forwarded_text && *msg->forwarded_text &&
 	    doc->new_words <= ONE_LINE_WORDS) {
 		/* TAXONOMY.md: a forward's one-line "dit pakket" takes its
 		 * meaning from the forwarded part. */
 		doc->used_forwarded = TRUE;
-		slt_textprep_tokenize(tp, msg->forwarded_text, -1, SLT_ZONE_FORWARDED,
-				      doc->lang, doc->tokens, &sent);
+		slt_textprep_tokenize(tp, msg->forwarded_text,
+				      capped(msg->forwarded_text, MAX_FORWARDED),
+				      SLT_ZONE_FORWARDED, doc->lang, doc->tokens, &sent);
 	}
 	if (ps)
-		slt_textprep_tokenize(tp, ps, -1, SLT_ZONE_PS, doc->lang, doc->tokens, &sent);
+		slt_textprep_tokenize(tp, ps, capped(ps, MAX_PS), SLT_ZONE_PS, doc->lang,
+				      doc->tokens, &sent);
 	add_bag(doc, opt);
 }
 

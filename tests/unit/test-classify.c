@@ -792,6 +792,32 @@ test_review(void)
 	g_assert_nonnull(re->intent);
 }
 
+static void
+test_hostile(void)
+{
+	/* 2 MB of package words, pronouns and requests, one sentence: the
+	 * classifier reads a bounded part and stays fast (linear). */
+	GString *big = g_string_new(NULL);
+	while (big->len < 2 * 1024 * 1024)
+		g_string_append(big, "graag het pakket visie en dat werkpakket kwaliteit, ze alle ");
+	GString *sig = g_string_new(NULL);
+	while (sig->len < 1024 * 1024)
+		g_string_append(sig, "PS: graag visie\n");
+	Mail m = { .subject = big->str, .new_text = big->str, .forwarded = big->str,
+		   .signature = sig->str, .is_forward = TRUE };
+	gint64 t0 = g_get_monotonic_time();
+	g_autoptr(SltClassification) r = classify(&m);
+	gint64 us = g_get_monotonic_time() - t0;
+	g_assert_cmpint(us, <, 5 * G_USEC_PER_SEC);  /* ~50 ms; ASan is slower */
+	g_assert_cmpuint(r->packages->len, >=, 1);
+	/* invalid UTF-8 and NULs do not matter either */
+	Mail bad = { .subject = "\xff\xfe werk\xc3pakket", .new_text = "\xc3\x28 graag \xe2\x82 visie" };
+	g_autoptr(SltClassification) rb = classify(&bad);
+	g_assert_nonnull(rb->intent);
+	g_string_free(big, TRUE);
+	g_string_free(sig, TRUE);
+}
+
 /* ---- the built-in model, end to end ---- */
 
 static void
@@ -912,6 +938,7 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/kenmerken", test_kenmerken);
 	g_test_add_func("/classify/review", test_review);
 	g_test_add_func("/classify/threads", test_threads);
+	g_test_add_func("/classify/hostile", test_hostile);
 	g_test_add_func("/classify/builtin-model", test_builtin);
 	g_test_add_func("/train/config", test_train_config);
 	int rc = g_test_run();
