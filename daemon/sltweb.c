@@ -13,6 +13,7 @@
 #include "log.h"
 #include "web.h"
 #include "web-auth.h"
+#include "mime.h"
 
 #define DEFAULT_CONFIG "/etc/sltd/sltd.conf"
 
@@ -74,6 +75,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	slt_log_init(SLT_LOG_INFO, g_getenv("JOURNAL_STREAM") != NULL);
+	slt_mime_init();   /* publish composes mail, reprocess parses it */
 	g_autoptr(SltConfig) cfg = slt_config_load(config ? config : DEFAULT_CONFIG, &err);
 	if (!cfg) {
 		fprintf(stderr, "sltweb: %s\n", err->message);
