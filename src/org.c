@@ -318,7 +318,7 @@ tokenize(const char *line)
 	g_array_set_clear_func(toks, tok_clear);
 	const char *p = line;
 	while (*p) {
-		while (*p == ' ' || *p == '\t' || (guchar)*p < 0x20)
+		while (*p && ((guchar)*p <= 0x20))
 			p++;
 		if (!*p)
 			break;
