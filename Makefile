@@ -132,14 +132,36 @@ demo: deps
 	@$(MAKE) --no-print-directory programs
 	@SLT_BUILD=$(B) tests/demo.sh
 
-install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates
+# `make install` (PREFIX, DESTDIR): programs, the unit (its paths follow
+# SBINDIR and SYSCONFDIR), templates, data files, man pages, and the
+# example configs in $(DATADIR)/examples (copy them to $(SYSCONFDIR)/sltd/).
+# The programs have DATADIR compiled in: a PREFIX other than the build's
+# rebuilds the two objects that use it (datadir.stamp).
+install: $(PROGS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates \
+	  $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/sltd $(DESTDIR)$(SBINDIR)/sltd
 	install -m 0755 $(B)/sltctl $(DESTDIR)$(BINDIR)/sltctl
 	install -m 0755 $(B)/sltweb $(DESTDIR)$(SBINDIR)/sltweb
 	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
-	install -m 0644 data/gemeenten.tsv $(DESTDIR)$(DATADIR)/gemeenten.tsv
+	install -m 0644 data/gemeenten.tsv data/model.tsv data/lexicon.txt $(DESTDIR)$(DATADIR)/
+	install -m 0644 config/sltd.conf.example config/packages.conf.example $(DESTDIR)$(DATADIR)/examples/
+	sed -e 's|/usr/local/sbin/|$(SBINDIR)/|g' -e 's|/etc/sltd/|$(SYSCONFDIR)/sltd/|g' \
+	  systemd/sltd.service >$(DESTDIR)$(UNITDIR)/sltd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sltd.service
+	install -m 0644 man/sltctl.1 $(DESTDIR)$(MANDIR)/man1/sltctl.1
+	install -m 0644 man/sltd.conf.5 $(DESTDIR)$(MANDIR)/man5/sltd.conf.5
+	install -m 0644 man/sltd.8 $(DESTDIR)$(MANDIR)/man8/sltd.8
 	install -D -m 0644 config/sltctl.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sltctl
+
+# The objects that compile DATADIR in follow it; the stamp only changes
+# (and so only rebuilds them) when DATADIR does.
+$(B)/obj/config.o $(B)/obj/respond.o: $(B)/datadir.stamp
+$(B)/datadir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+FORCE:
 
 # `make fuzz`: every tests/fuzz/fuzz-NAME.c is a libFuzzer target, linked
 # against all of src/ built with clang, ASan and UBSan into build-fuzz/.
