@@ -99,6 +99,7 @@ enum {
 static const struct { const char *word; guint32 cats; } word_classes[] = {
 	{ "5", W_ALLE_GAP | W_FIVE },
 	{ "aanmelden", W_ASK },
+	{ "abonneren", W_ASK },
 	{ "aanmelding", W_ASK },
 	{ "aanvraag", W_ASK },
 	{ "aanvragen", W_ASK },
@@ -166,6 +167,7 @@ static const struct { const char *word; guint32 cats; } word_classes[] = {
 	{ "ik", W_I_WE_HEREBY | W_I_WE | W_I_WE_EN },
 	{ "in", W_CHAIN },
 	{ "include", W_ASK },
+	{ "inschrijven", W_ASK },
 	{ "interesse", W_ASK_WEAK },
 	{ "interested", W_ASK_WEAK },
 	{ "intrekken", W_CANCEL },
@@ -300,6 +302,7 @@ is_pkg_word(const char *w)
 	       g_str_has_prefix(w, "paket") || g_str_has_prefix(w, "werkpaket") ||
 	       strcmp(w, "package") == 0 || strcmp(w, "packages") == 0 ||
 	       strcmp(w, "module") == 0 || strcmp(w, "modules") == 0 ||
+	       g_str_has_prefix(w, "kennisoverzicht") ||
 	       strcmp(w, "workpackage") == 0 || strcmp(w, "workpackages") == 0;
 }
 
@@ -530,6 +533,7 @@ find_mentions(Ctx *c)
 			int p = name_at(c, i, &len);
 			if (p >= 0) {
 				add_mention(c, i, p);
+				c->pkg_context = TRUE;  /* "Re: visie" over "Nu graag kwaliteit" (t0422) */
 				for (guint z = i; z < i + len; z++)
 					c->consumed[z] = 1;
 			}
@@ -577,8 +581,10 @@ cue_at(const Ctx *c, guint i)
 				return CUE_STRONG;
 		return CUE_NONE;
 	}
-	/* "kunnen jullie ons in de loop houden" (c0118) */
-	if (strcmp(w, "loop") == 0 && strcmp(word(c, i + 1), "houden") == 0)
+	/* "kunnen jullie ons in de loop houden" (c0118), "op de hoogte houden" */
+	if ((strcmp(w, "loop") == 0 || strcmp(w, "hoogte") == 0) &&
+	    (strcmp(word(c, i + 1), "houden") == 0 || strcmp(word(c, i + 1), "blijven") == 0 ||
+	     strcmp(word(c, i + 1), "stellen") == 0))
 		return CUE_STRONG;
 	/* "ook voor ons", "voor ons ook" (t0017, t0158); not in a question:
 	 * "zijn de werkpakketten ook voor ons bedoeld?" (c0160) */
@@ -911,6 +917,7 @@ do_sentence(Ctx *c, guint s, guint e)
 		int p;
 		if (have_clause[i - s] && !c->consumed[i] && (p = name_at(c, i, &len)) >= 0) {
 			mark_have(c, p);
+			c->pkg_context = TRUE;
 			for (guint z = i; z < i + len && z < e; z++)
 				c->consumed[z] = 1;
 		}

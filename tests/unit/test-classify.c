@@ -514,6 +514,24 @@ test_packages(void)
 		/* "beide pakketten" (c0020) */
 		{ { .subject = "Aanmelding", .new_text = "Voor ons zijn vooral de pakketten Visie en Goed "
 		    "bestuur relevant. Wilt u ons voor beide pakketten noteren?" }, "visie,goed-bestuur" },
+		/* a compound and a short follow-up (t0211) */
+		{ { .subject = "het netwerkpakket", .new_text = "Hallo, is het netwerkpakket al uit? Zo ja "
+		    "graag sturen, zo nee graag op de wachtlijst." }, "netwerksamenwerking" },
+		/* "is binnen" is having it; "de rest" is the others (t0279) */
+		{ { .subject = "Re: Uw aanvraag", .new_text = "Dank. Visie en Netwerksamenwerking zijn dus "
+		    "binnen. De rest willen we ook." }, "goed-bestuur,kwaliteit,inkoop-bekostiging" },
+		/* "mogen we ze gebruiken" asks permission, not packages (t0420) */
+		{ { .subject = "Gratis?", .new_text = "Kosten de werkpakketten iets, en mogen we ze gebruiken "
+		    "in ons inkoopdocument?" }, "" },
+		/* a withdrawal (t0366) */
+		{ { .subject = "Alle werkpakketten aanvragen - intrekken", .new_text = "Wij hebben eerder alle "
+		    "werkpakketten aangevraagd. Graag onze aanvraag intrekken." }, "" },
+		/* a bare name beside "graag", capitals as a name (t0422, t0116) */
+		{ { .subject = "Re: visie", .new_text = "Visie is binnen, top. Nu graag kwaliteit en inkoop "
+		    "erachteraan als ze er zijn." }, "kwaliteit,inkoop-bekostiging" },
+		{ { .subject = "pakketten", .new_text = "We hebben het pakket Visie al. Graag zouden we nu ook "
+		    "Kwaliteit en Netwerksamenwerking ontvangen, de andere pakketten hoeven nog niet." },
+		  "kwaliteit,netwerksamenwerking" },
 		/* negated request */
 		{ { .subject = "Werkpakket Visie", .new_text = "Wij hoeven het werkpakket Visie niet meer te "
 		    "ontvangen." }, "" },
