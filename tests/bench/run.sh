@@ -92,3 +92,6 @@ if [ "$recorded" != "$n" ]; then
 	echo "bench: only $recorded of $n messages recorded" >&2
 	exit 1
 fi
+
+# Part 2 (issue 6): IDLE latency of the running service, its own servers.
+"$(dirname "$0")/idle-latency.sh" || exit 1
