@@ -297,7 +297,7 @@ cross_site(struct MHD_Connection *conn)
 
 /* ---- sign-in --------------------------------------------------------- */
 
-static void login_page(SltWeb *web, SltWebReq *r, const char *error);
+static void login_page(SltWeb *web, SltWebReq *r, struct MHD_Connection *conn, const char *error);
 
 static void
 do_login(SltWeb *web, SltWebReq *r, struct MHD_Connection *conn, const char *ip)
@@ -315,7 +315,7 @@ do_login(SltWeb *web, SltWebReq *r, struct MHD_Connection *conn, const char *ip)
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 	if (!slt_web_ratelimit_allow(web->rl, ip, now) || !slt_web_ratelimit_allow(web->rl, ukey, now)) {
 		slt_log_warn("web: login refused for rate limit from %s", ip);
-		login_page(web, r, "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.");
+		login_page(web, r, conn, "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.");
 		r->status = MHD_HTTP_TOO_MANY_REQUESTS;
 		return;
 	}
@@ -324,7 +324,7 @@ do_login(SltWeb *web, SltWebReq *r, struct MHD_Connection *conn, const char *ip)
 		slt_web_ratelimit_fail(web->rl, ukey, now);
 		g_autofree char *safe = slt_log_sanitize(name ? name : "", 64);
 		slt_log_notice("web: failed login for '%s' from %s", safe, ip);
-		login_page(web, r, "Onjuiste gebruikersnaam of wachtwoord.");
+		login_page(web, r, conn, "Onjuiste gebruikersnaam of wachtwoord.");
 		r->status = MHD_HTTP_UNAUTHORIZED;
 		return;
 	}
@@ -335,18 +335,36 @@ do_login(SltWeb *web, SltWebReq *r, struct MHD_Connection *conn, const char *ip)
 	slt_web_redirect(r, "/");
 }
 
+static gboolean
+is_hex(const char *s, gsize n)
+{
+	if (!s || strlen(s) != n)
+		return FALSE;
+	for (gsize i = 0; i < n; i++)
+		if (!g_ascii_isxdigit(s[i]))
+			return FALSE;
+	return TRUE;
+}
+
 static void
-login_page(SltWeb *web, SltWebReq *r, const char *error)
+login_page(SltWeb *web, SltWebReq *r, struct MHD_Connection *conn, const char *error)
 {
 	/* The sign-in form's token is bound to a random pre-session cookie,
-	 * so a foreign site cannot sign a browser in as someone else. */
-	guint8 raw[16];
+	 * so a foreign site cannot sign a browser in as someone else. A
+	 * browser's cookie is kept: its favicon request, redirected here,
+	 * must not replace the cookie the open form's token belongs to. */
 	char pre[33];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(pre, sizeof pre, raw, sizeof raw);
+	const char *have = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, PRE_COOKIE);
+	if (is_hex(have, 32)) {
+		g_strlcpy(pre, have, sizeof pre);
+	} else {
+		guint8 raw[16];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(pre, sizeof pre, raw, sizeof raw);
+		r->set_cookie = cookie_value(web, PRE_COOKIE, pre, -1);
+	}
 	g_autofree char *pre_sid = g_strdup_printf("pre:%s", pre);
 	g_autofree char *tok = slt_web_csrf_token(web->key, pre_sid);
-	r->set_cookie = cookie_value(web, PRE_COOKIE, pre, -1);
 	r->csrf = tok;
 	slt_web_page_login(r, error);
 	r->csrf = NULL;
@@ -379,6 +397,10 @@ route(SltWeb *web, SltWebReq *r, struct MHD_Connection *conn, const char *ip)
 		r->content_type = "text/css; charset=utf-8";
 		return;
 	}
+	if (strcmp(path, "/favicon.ico") == 0) {
+		r->status = MHD_HTTP_NOT_FOUND;
+		return;
+	}
 	if (post && cross_site(conn)) {
 		slt_log_warn("web: cross-site POST to %s refused (from %s)", path, ip);
 		slt_web_error_page(r, MHD_HTTP_FORBIDDEN, "Verboden",
@@ -389,7 +411,7 @@ route(SltWeb *web, SltWebReq *r, struct MHD_Connection *conn, const char *ip)
 		if (post)
 			do_login(web, r, conn, ip);
 		else
-			login_page(web, r, NULL);
+			login_page(web, r, conn, NULL);
 		return;
 	}
 

@@ -114,7 +114,7 @@ slt_web_page_stats(SltWebReq *r)
 	} else {
 		double ymax = nice_max(maxc);
 		slt_web_printf(r, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"c1t\">"
-			       "<title id=\"c1t\">Verzoeken per thema per maand (staafdiagram)</title>\n", W, H + 24);
+			       "<title id=\"c1t\">Verzoeken per thema per maand (staafdiagram)</title>\n", W, H + 28);
 		axis(r, ymax, "");
 		double slot = (double)(W - LEFT - 8) / nm, bw = slot * 0.8 / nt;
 		for (guint m = 0; m < nm; m++) {
@@ -138,8 +138,9 @@ slt_web_page_stats(SltWebReq *r)
 		for (guint ti = 0; ti < nt; ti++)
 			slt_web_printf(r, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
 				       "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#222\">%s</text>\n",
-				       LEFT + (int)ti * 100, H + 6, colours[ti % G_N_ELEMENTS(colours)],
-				       LEFT + (int)ti * 100 + 14, H + 15, tids[ti]);
+				       LEFT + (int)(ti % 4) * 165, H - 8 + (int)(ti / 4) * 16,
+				       colours[ti % G_N_ELEMENTS(colours)],
+				       LEFT + (int)(ti % 4) * 165 + 14, H + 1 + (int)(ti / 4) * 16, tids[ti]);
 		slt_web_printf(r, "</svg>\n<details><summary>Als tabel</summary><table><thead><tr><th scope=\"col\">Maand</th>");
 		for (guint ti = 0; ti < nt; ti++)
 			slt_web_printf(r, "<th scope=\"col\">%s</th>", tids[ti]);
