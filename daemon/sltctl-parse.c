@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "data.h"
 #include "json.h"
@@ -66,12 +67,63 @@ write_message(SltJson *j, const SltMessage *m, const SltOrgDirectory *dir)
 	slt_json_end_object(j);
 }
 
+static double
+cpu_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* --bench ROUNDS: parse (and detect the org of) every file ROUNDS times
+ * and print the time per message; the files are read first, so only
+ * the parse is timed. */
+static int
+bench(const SltOrgDirectory *dir, int rounds, int argc, char **argv)
+{
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	gsize total = 0;
+	for (int i = 1; i < argc; i++) {
+		g_autoptr(GError) error = NULL;
+		char *data;
+		gsize len;
+		if (!g_file_get_contents(argv[i], &data, &len, &error))
+			return sltctl_fail("parse: cannot read '%s': %s", argv[i], error->message);
+		g_ptr_array_add(files, g_bytes_new_take(data, len));
+		total += len;
+	}
+	double t_parse = 0, t_org = 0;
+	guint n = 0;
+	for (int r = 0; r < rounds; r++) {
+		for (guint i = 0; i < files->len; i++) {
+			gsize len;
+			const char *data = g_bytes_get_data(g_ptr_array_index(files, i), &len);
+			double t0 = cpu_us();
+			SltMessage *m = slt_mime_parse(data, len, NULL);
+			double t1 = cpu_us();
+			char *org = m ? slt_org_detect(dir, m) : NULL;
+			double t2 = cpu_us();
+			g_free(org);
+			slt_message_free(m);
+			t_parse += t1 - t0;
+			t_org += t2 - t1;
+			n++;
+		}
+	}
+	printf("%u messages (%u files, mean %.0f bytes): parse %.1f us, org %.1f us per message (CPU time)\n",
+	       n, files->len, files->len ? (double)total / files->len : 0.0,
+	       n ? t_parse / n : 0.0, n ? t_org / n : 0.0);
+	return 0;
+}
+
 int
 cmd_parse(SltCtl *ctl, int argc, char **argv)
 {
 	gboolean compact = FALSE;
+	int rounds = 0;
 	GOptionEntry entries[] = {
 		{ "compact", 0, 0, G_OPTION_ARG_NONE, &compact, "one line of JSON per file", NULL },
+		{ "bench", 0, 0, G_OPTION_ARG_INT, &rounds, "parse every file N times and print the time per message", "N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	if (!sltctl_parse(ctl, "parse", entries, &argc, &argv))
@@ -84,6 +136,8 @@ cmd_parse(SltCtl *ctl, int argc, char **argv)
 	g_autoptr(SltOrgDirectory) dir = tsv ? slt_org_directory_new(tsv, &error) : NULL;
 	if (!dir)
 		return sltctl_fail("parse: cannot load the municipality list: %s", error->message);
+	if (rounds > 0)
+		return bench(dir, rounds, argc, argv);
 
 	int status = 0;
 	for (int i = 1; i < argc; i++) {

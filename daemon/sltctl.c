@@ -34,7 +34,7 @@ static const SltCtlCommand commands[] = {
 	{ "outbox", cmd_outbox, "outbox [--state STATE] [--all] [--retry ID]",
 	  "the replies: queued, sent, failed (for staff) and held back" },
 	{ "packages", cmd_packages, "packages", "the work packages, their state and who waits" },
-	{ "parse", cmd_parse, "parse [--compact] FILE.eml...", "show the parsed message (headers, text parts, org) as JSON" },
+	{ "parse", cmd_parse, "parse [--compact] [--bench N] FILE.eml...", "show the parsed message (headers, text parts, org) as JSON" },
 	{ "publish", cmd_publish, "publish PACKAGE FILE...",
 	  "publish a new version of a package and mail everyone waiting for it" },
 	{ "purge", cmd_purge, "purge [--yes] [--older-than DURATION]", "erase what is past the retention period (AVG), audited" },
