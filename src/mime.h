@@ -83,13 +83,18 @@ struct _SltMessage {
 /* Parse raw RFC 5322 bytes (CRLF or LF). Hostile input is expected:
  * malformed MIME, wrong charsets, huge lines, deep nesting. Returns a new
  * message (free with slt_message_free), or NULL with error set only when
- * the bytes are not a message at all (empty, or no header block). */
+ * the bytes are not a message at all (empty, or no header block).
+ * Limits, each reported in defects when hit: text is cut at 1 MB, MIME
+ * parts are walked 48 levels deep (2000 parts at most), attached
+ * messages are parsed into embedded 8 levels deep (deeper ones are only
+ * listed as attachments). data is not kept. Thread-safe. */
 SltMessage *slt_mime_parse(const char *data, gsize len, GError **error);
 
 void slt_message_free(SltMessage *msg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltMessage, slt_message_free)
 
-/* Initialise GMime once per process (idempotent, thread-unsafe). */
+/* Initialise GMime once per process (idempotent and thread-safe;
+ * slt_mime_parse calls it too). */
 void slt_mime_init(void);
 
 #define SLT_MIME_ERROR (slt_mime_error_quark())
