@@ -166,6 +166,18 @@ record_suppressed(SltStore *store, const SltIngested *in, const char *kind,
 	return slt_store_history_add(store, in->request_id, "sltd", "suppress", detail, error);
 }
 
+/* The message's part of its one log line (issue 6: request, intent,
+ * theme, action), e.g. "new request, intent vraag, theme visie". */
+static char *
+log_what(const SltIngested *in)
+{
+	const SltClassification *l = in->labels;
+	return g_strdup_printf("%s%s, intent %s, theme %s%s",
+			       in->status == SLT_RECORD_NEW_REQUEST ? "new request" : "follow-up",
+			       in->reopened ? " (reopened)" : "", l->intent, l->theme,
+			       l->review ? ", for review" : "");
+}
+
 gboolean
 slt_responder_react(SltStore *store, const SltIngested *in, gpointer user_data, GError **error)
 {
@@ -282,7 +294,8 @@ slt_responder_react(SltStore *store, const SltIngested *in, gpointer user_data, 
 
 	if (!d->reply) {
 		g_autofree char *who = slt_log_sanitize(d->rcpt ? d->rcpt : msg->from_addr, 200);
-		slt_log_info("%s: no reply (%s) to %s", ref, d->reason, who ? who : "(none)");
+		g_autofree char *what = log_what(in);
+		slt_log_info("%s: %s: no reply (%s) to %s", ref, what, d->reason, who ? who : "(none)");
 		return record_suppressed(store, in, d->kind, d->rcpt, d->reason, error);
 	}
 
@@ -309,7 +322,8 @@ slt_responder_react(SltStore *store, const SltIngested *in, gpointer user_data, 
 	if (!raw) {
 		/* Not the message's fault (a package file gone, say): record
 		 * it, tell staff in the log, and keep the mailbox moving. */
-		slt_log_err("%s: cannot compose the %s reply: %s", ref, d->kind, ce->message);
+		g_autofree char *what = log_what(in);
+		slt_log_err("%s: %s: cannot compose the %s reply: %s", ref, what, d->kind, ce->message);
 		g_autofree char *why = g_strdup_printf("error: %s", ce->message);
 		return record_suppressed(store, in, d->kind, d->rcpt, why, error);
 	}
@@ -333,6 +347,7 @@ slt_responder_react(SltStore *store, const SltIngested *in, gpointer user_data, 
 	if (!slt_store_history_add(store, in->request_id, "sltd", "reply", detail, error))
 		return FALSE;
 	g_autofree char *who = slt_log_sanitize(d->rcpt, 200);
-	slt_log_info("%s: %s reply queued to %s", ref, d->kind, who);
+	g_autofree char *what = log_what(in);
+	slt_log_info("%s: %s: %s reply queued to %s", ref, what, d->kind, who);
 	return TRUE;
 }

@@ -503,18 +503,12 @@ pass_progress(gpointer data)
 	return !sig_stop;
 }
 
-/* The reaction hook: replies (respond.c) log one line per message with
- * the request and what was done; here the labels get their line. */
+/* The reaction hook: the responder (respond.c) queues the reply and logs
+ * the message's one line: request, intent, theme, and what was done. */
 static gboolean
 service_react(SltStore *store, const SltIngested *in, gpointer data, GError **error)
 {
 	SltService *svc = data;
-	g_autofree char *ref = slt_store_ref_format(in->request_id);
-	const SltClassification *l = in->labels;
-	slt_log_info("%s: %s%s, intent %s, theme %s%s", ref,
-		     in->status == SLT_RECORD_NEW_REQUEST ? "new request" : "follow-up",
-		     in->reopened ? " (reopened)" : "", l ? l->intent : "?", l ? l->theme : "?",
-		     l && l->review ? ", for review" : "");
 	if (!svc->p.responder)
 		return TRUE;
 	return slt_responder_react(store, in, svc->p.responder, error);

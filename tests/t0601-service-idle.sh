@@ -40,8 +40,8 @@ for f in 0002 0003 0004; do
 	smtp_wait_count $(( $(smtp_count) + 1 )) 5 || break
 done
 is "$(recorded)" 4 "every message woke sltd and was recorded"
-ok "one log line per message with ref, intent and theme" \
-	test "$(grep -Ec 'SLT-[0-9]+: (new request|follow-up).*, intent [a-z]+, theme [a-z-]+' "$SLT_TMP/sltd.log")" -ge 4
+ok "one log line per message: ref, intent, theme and action" \
+	test "$(grep -Ec 'SLT-[0-9]+: (new request|follow-up).*, intent [a-z]+, theme [a-z-]+.*: ([a-z-]+ reply queued to|no reply)' "$SLT_TMP/sltd.log")" = 4
 nok "no password in the log" grep -qF -- "$IMAP_PASS" "$SLT_TMP/sltd.log"
 nok "no SMTP password in the log" grep -qF -- "$SMTP_PASS" "$SLT_TMP/sltd.log"
 
