@@ -70,6 +70,9 @@ want=$(TZ=Asia/Tokyo date -d "@$(sql "SELECT opened_at FROM requests WHERE ref =
 like "$out" "^$newest +$want " "dates follow TZ"
 nocolor=$(ctl list --all | grep -c $'\033')
 is "$nocolor" 0 "no colour when stdout is not a terminal"
+pty() { "$SLT_PY" -c 'import pty,sys; pty.spawn(sys.argv[1:])' "$@" </dev/null 2>&1; }
+like "$(pty "$SLTCTL" -c "$SLTD_CONF" list --limit 2)" $'\033\\[1mVERZOEK' "on a terminal the header is bold"
+is "$(NO_COLOR=1 pty "$SLTCTL" -c "$SLTD_CONF" list --limit 2 | grep -c $'\033')" 0 "NO_COLOR turns colour off on a terminal"
 
 # --json, field by field against the database, for every filter.
 check_list() { # DESC SQL-WHERE ARGS...
