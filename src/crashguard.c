@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <glib/gstdio.h>
 
 #define SLOTS 32
@@ -66,6 +67,39 @@ on_crash(int sig)
 	raise(sig);
 }
 
+#define ALTSTACK_SIZE (64 * 1024)
+
+static void
+altstack_free(gpointer p)
+{
+	stack_t ss = { .ss_flags = SS_DISABLE };
+	sigaltstack(&ss, NULL);
+	munmap(p, ALTSTACK_SIZE);
+}
+
+/* Freed (and switched off) when the thread ends. */
+static GPrivate altstack = G_PRIVATE_INIT(altstack_free);
+
+/* The handler needs a stack of its own when the thread's own is
+ * exhausted. A thread that has one already (ASan gives each thread one)
+ * keeps it: replacing it would make ASan unmap our memory at exit. */
+static void
+altstack_ensure(void)
+{
+	stack_t old;
+	if (sigaltstack(NULL, &old) != 0 || !(old.ss_flags & SS_DISABLE))
+		return;
+	void *p = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	stack_t ss = { .ss_sp = p, .ss_size = ALTSTACK_SIZE };
+	if (sigaltstack(&ss, NULL) == 0)
+		g_private_set(&altstack, p);
+	else
+		munmap(p, ALTSTACK_SIZE);
+}
+
 void
 slt_crashguard_busy(guint32 uid)
 {
@@ -74,13 +108,7 @@ slt_crashguard_busy(guint32 uid)
 		if (s >= SLOTS)
 			return;
 		my_slot = s;
-		/* The handler needs a stack of its own when this thread's is
-		 * exhausted; one per thread, kept for the thread's life. */
-		stack_t ss = { 0 };
-		ss.ss_size = 64 * 1024;
-		ss.ss_sp = g_malloc(ss.ss_size);
-		if (sigaltstack(&ss, NULL) != 0)
-			g_free(ss.ss_sp);
+		altstack_ensure();
 	}
 	if (my_slot < SLOTS)
 		busy[my_slot] = uid;
