@@ -9,11 +9,12 @@
  *                     daemon_status
  *   store-messages.c  messages, message_attachments, messages_fts,
  *                     requests and request_history as ingest fills them,
- *                     dead_letters, `sltctl list`
+ *                     dead_letters
  *   store-outbox.c    outbox, packages, publications, waitlist
- *                     (the replies engineer; uses store-private.h)
- *   (issue 7)         staff edits of requests (optimistic: version),
- *                     label_corrections, audit, erasure
+ *                     (store-outbox.h; the replies)
+ *   store-queue.c     what staff read and change (store-queue.h; sltctl
+ *                     and the web view): request edits (optimistic:
+ *                     version), label_corrections, audit, erasure
  *
  * Conventions: times are Unix seconds (UTC) in INTEGER columns; label
  * lists (kenmerken, packages, why, machine evidence, defects) are JSON
