@@ -300,6 +300,10 @@ request_page(SltWebReq *r, gint64 id, const SltRelabelResult *relabel)
 		       q->subject && *q->subject ? q->subject : "(geen onderwerp)");
 	if (g_strcmp0(slt_web_arg(r, "ok"), "1") == 0)
 		slt_web_printf(r, "<p class=\"ok\" role=\"status\">Opgeslagen.</p>\n");
+	if (slt_web_arg(r, "antwoorden"))
+		slt_web_printf(r, g_strcmp0(slt_web_arg(r, "antwoorden"), "0") == 0
+			       ? "<p class=\"ok\" role=\"status\">Er is geen antwoord klaargezet: zie Antwoorden voor de reden.</p>\n"
+			       : "<p class=\"ok\" role=\"status\">Het antwoord staat klaar; sltd verstuurt het.</p>\n");
 
 	if (relabel) {
 		slt_web_printf(r, "<section class=\"notice\" aria-labelledby=\"h-relabel\">"
@@ -505,7 +509,13 @@ slt_web_action_request(SltWebReq *r, gint64 id, const char *action)
 	} else if (strcmp(action, "notitie") == 0) {
 		ok = slt_queue_note(r->store, id, r->user, slt_web_arg(r, "tekst"), &err);
 	} else if (strcmp(action, "antwoord") == 0) {
-		ok = slt_queue_send_reply(r->store, id, r->user, &err);
+		g_autoptr(GPtrArray) queued = NULL;
+		ok = slt_queue_reply(r->store, r->cfg, id, r->user, &queued, &err);
+		if (ok) {
+			g_free(back);
+			back = g_strdup_printf("/verzoek/%" G_GINT64_FORMAT "?ok=1&antwoorden=%u#h-replies",
+					       id, queued ? queued->len : 0);
+		}
 	} else if (strcmp(action, "labels") == 0) {
 		g_autoptr(GPtrArray) pk = slt_web_args(r, "pakket");
 		g_autoptr(GPtrArray) km = slt_web_args(r, "kenmerk");

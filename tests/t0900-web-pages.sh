@@ -162,6 +162,14 @@ is "$(sql "SELECT intent || ' ' || theme || ' ' || labels_by FROM requests WHERE
 	"the request has the new labels, by anna"
 ok "a correction for retraining is recorded" test "$(sql "SELECT count(*) FROM label_corrections WHERE request_id = $HOSTILE_REF AND who = 'anna'")" -ge 1
 is "$(sql "SELECT count(*) FROM outbox")" "$outbox_before" "no reply was queued by the relabel"
+like "$(cat "$SLT_TMP/relabel.html")" "action=\"/verzoek/$HOSTILE_REF/antwoord\"" "the implied reply is offered as a button"
+web_post "$jar" "/verzoek/$HOSTILE_REF/antwoord" --data-urlencode "csrf=$WEB_CSRF" >/dev/null
+is "$(cat "$SLT_TMP/web.status")" 303 "sending the implied reply: 303"
+like "$(cat "$SLT_TMP/web.location")" "^/verzoek/$HOSTILE_REF\?ok=1&antwoorden=[0-9]+" "back to the request, with how many replies were queued"
+n_new=$(( $(sql "SELECT count(*) FROM outbox") - outbox_before ))
+like "$(cat "$SLT_TMP/web.location")" "antwoorden=$n_new#" "the count is the outbox's"
+is "$(sql "SELECT who || ': ' || detail FROM request_history WHERE request_id = $HOSTILE_REF AND action = 'reply' AND who != 'sltd'")" \
+	"anna: reply asked for by anna" "the history says anna asked for the reply"
 web_post "$jar" "/verzoek/$HOSTILE_REF/labels" --data-urlencode "csrf=$WEB_CSRF" -d "version=0" \
 	-d "intent=vraag" -d "theme=nonsense" >/dev/null
 is "$(cat "$SLT_TMP/web.status")" 400 "an unknown theme in relabel: 400"
