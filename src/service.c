@@ -25,7 +25,11 @@
  * TLS failures (which need a person) 1 min doubling to 1 h; a dropped
  * connection (RETRY_NOW) is retried once at once. After a failure a pass
  * always runs: mail may have come meanwhile. Nothing is lost because the
- * checkpoint only moves with committed messages (ingest.h).
+ * checkpoint only moves with committed messages (ingest.h). The outbox
+ * keeps each reply's own retry time (outbox.c); a round that fails on the
+ * server also pauses the next round (5 s doubling to 5 min), since the
+ * other due replies would each cost a round against a server that is
+ * down.
  *
  * Signals. Own sigaction handlers set a flag and write to a pipe the
  * loop watches, instead of g_unix_signal_add: GLib dispatches its signal
@@ -101,6 +105,8 @@ struct _SltService {
 	gboolean outbox_due;
 	gint64 next_poll;        /* monotonic µs; polling only */
 	gint64 next_outbox;      /* monotonic µs */
+	guint smtp_failures;     /* consecutive failed rounds of the outbox */
+	gint64 smtp_retry_at;    /* monotonic µs: no round before this */
 
 	guint failures;          /* consecutive IMAP failures */
 	gint64 retry_at;         /* monotonic µs: no IMAP before this */
@@ -698,6 +704,18 @@ drain_outbox(SltService *svc, GError **error)
 		alarm_clear(svc, "alarm-smtp-tls");
 	}
 	count_outbox(svc);
+	/* A failed round reschedules only the item it was on; the others
+	 * are still due. Without a pause of our own every one of them would
+	 * cost a round at once against a server that is down. */
+	if (ok) {
+		svc->smtp_failures = 0;
+		svc->smtp_retry_at = 0;
+	} else {
+		svc->smtp_failures++;
+		svc->smtp_retry_at = g_get_monotonic_time() + 1000 *
+			slt_service_backoff_ms(svc->smtp_failures, BACKOFF_BASE_MS * 5,
+					       BACKOFF_CAP_MS, g_random_double());
+	}
 	if (!ok) {
 		g_autofree char *safe = slt_log_sanitize(err->message, 300);
 		g_autofree char *line = g_strdup_printf("smtp: %s", safe);
@@ -825,14 +843,14 @@ work(SltService *svc)
 	if (sig_stop)
 		return;
 	now = g_get_monotonic_time();
-	if (svc->outbox_due || now >= svc->next_outbox) {
+	if ((svc->outbox_due || now >= svc->next_outbox) && now >= svc->smtp_retry_at) {
 		if (svc->state == NULL || strcmp(svc->state, "working") != 0) {
 			svc->state = "sending";
 			status_update(svc);
 		}
 		if (!drain_outbox(svc, &err))
 			g_clear_error(&err);
-		svc->next_outbox = outbox_next(svc);
+		svc->next_outbox = MAX(outbox_next(svc), svc->smtp_retry_at);
 		check_outbox_age(svc);
 	}
 	polling = svc->no_idle || !svc->p.cfg->imap_idle;
@@ -849,7 +867,7 @@ work(SltService *svc)
 	}
 
 	/* Plan the next step. */
-	gint64 next = svc->next_outbox;
+	gint64 next = MAX(svc->outbox_due ? now : svc->next_outbox, svc->smtp_retry_at);
 	if (!imap_allowed) {
 		svc->state = "reconnecting";
 		next = MIN(next, svc->retry_at);
