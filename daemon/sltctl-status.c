@@ -88,7 +88,7 @@ desk(SltCtl *ctl)
 		const char *red = sltctl_c(ctl, "\033[31m"), *green = sltctl_c(ctl, "\033[32m");
 		const char *off = sltctl_c(ctl, "\033[0m");
 		if (!s.alive_known)
-			printf("sltd:        onbekend (sltd schrijft geen pid of heartbeat)\n");
+			printf("sltd:        onbekend (sltd schreef nog geen status)\n");
 		else if (s.alive && s.pid)
 			printf("sltd:        %sdraait%s (pid %" G_GINT64_FORMAT ")\n", green, off, s.pid);
 		else if (s.alive)

@@ -219,8 +219,8 @@ slt_queue_office_hours(gint64 from, gint64 to)
 						   g_date_time_get_day_of_month(f), 0, 0, 0);
 	gint64 secs = 0;
 	for (int i = 0; i < 3660; i++) {
-		g_autoptr(GDateTime) open = g_date_time_add_hours(day, 9);
-		g_autoptr(GDateTime) close = g_date_time_add_hours(day, 17);
+		g_autoptr(GDateTime) open = g_date_time_add_hours(day, 8);
+		g_autoptr(GDateTime) close = g_date_time_add_hours(day, 18);
 		gint64 o = g_date_time_to_unix(open), c = g_date_time_to_unix(close);
 		if (o >= to)
 			break;
@@ -1175,35 +1175,69 @@ slt_queue_status(SltStore *store, gint64 now, gint64 stale_secs, guint quiet_off
 	g_autoptr(GHashTable) st = slt_store_status_all(store, &err);
 	if (!st || !slt_store_queue_counts(store, &s->counts, &err))
 		return from_store(error, err);
-	g_autofree char *pid = NULL;
-	status_value(st, "pid", &pid);
-	s->heartbeat_at = status_value(st, "heartbeat", NULL);
+	/* The keys sltd writes (service.h): "daemon" says running (pid N) or
+	 * stopped; the `at` of "status" is a heartbeat (rewritten at least
+	 * every minute); "alarm-*" are the alarms sltd raised itself. */
+	g_autofree char *daemon = NULL;
+	status_value(st, "daemon", &daemon);
+	s->heartbeat_at = status_value(st, "status", NULL);
 	s->last_pass_at = status_value(st, "last-pass", &s->last_pass);
 	s->last_error_at = status_value(st, "last-error", &s->last_error);
-	if (pid && *pid) {
-		s->pid = g_ascii_strtoll(pid, NULL, 10);
+	const char *pid = daemon ? strstr(daemon, "pid ") : NULL;
+	if (pid)
+		s->pid = g_ascii_strtoll(pid + 4, NULL, 10);
+	gboolean fresh = s->heartbeat_at && now - s->heartbeat_at <= stale_secs;
+	if (daemon && g_str_has_prefix(daemon, "stopped")) {
 		s->alive_known = TRUE;
-		/* EPERM: it runs, as another user (sltd's own account). */
-		s->alive = s->pid > 0 && (kill((pid_t)s->pid, 0) == 0 || errno == EPERM);
-	}
-	if (s->heartbeat_at) {
+		s->alive = FALSE;
+	} else if (daemon || s->heartbeat_at) {
 		s->alive_known = TRUE;
-		if (!s->pid)
-			s->alive = now - s->heartbeat_at <= stale_secs;
-		else if (s->alive && now - s->heartbeat_at > stale_secs) {
+		/* EPERM: it runs, as another user (sltd's own account). A pid
+		 * on another host (sltctl elsewhere) cannot be checked: the
+		 * heartbeat decides then. */
+		gboolean running = s->pid > 0 && (kill((pid_t)s->pid, 0) == 0 || errno == EPERM);
+		s->alive = fresh || (running && !s->heartbeat_at);
+		if (running && s->heartbeat_at && !fresh) {
 			g_autofree char *a = ago(now - s->heartbeat_at);
 			g_ptr_array_add(s->alarms, g_strdup_printf("sltd draait maar meldt zich al %s niet", a));
 		}
 	}
 	if (s->alive_known && !s->alive)
 		g_ptr_array_add(s->alarms, g_strdup("sltd draait niet"));
-	if (s->last_error_at && s->last_error_at >= s->last_pass_at && s->last_error) {
+	static const struct { const char *key, *label; } known[] = {
+		{ "alarm-imap-auth", "inloggen op de mailbox geweigerd" },
+		{ "alarm-imap-tls", "TLS van de mailserver niet in orde" },
+		{ "alarm-smtp-auth", "inloggen op de SMTP-server geweigerd" },
+		{ "alarm-smtp-tls", "TLS van de SMTP-server niet in orde" },
+		{ "alarm-outbox", "antwoorden blijven hangen" },
+		{ "alarm-quiet", "geen mail binnen" },
+		{ "alarm-imap-down", "mailserver onbereikbaar" },
+	};
+	g_autoptr(GList) keys = g_hash_table_get_keys(st);
+	keys = g_list_sort(keys, (GCompareFunc)g_strcmp0);
+	gboolean daemon_alarms = FALSE;
+	for (GList *l = keys; l; l = l->next) {
+		const char *k = l->data;
+		if (!g_str_has_prefix(k, "alarm-"))
+			continue;
+		daemon_alarms = TRUE;
+		const char *label = k + strlen("alarm-");
+		for (guint i = 0; i < G_N_ELEMENTS(known); i++)
+			if (strcmp(k, known[i].key) == 0)
+				label = known[i].label;
+		g_autofree char *text = NULL;
+		status_value(st, k, &text);
+		g_ptr_array_add(s->alarms, g_strdup_printf("%s: %s", label, text ? text : ""));
+	}
+	/* Without sltd's own alarms (an older sltd, or one that never ran),
+	 * judge from what it recorded. */
+	if (!daemon_alarms && s->last_error_at && s->last_error_at >= s->last_pass_at && s->last_error) {
 		g_autofree char *low = g_ascii_strdown(s->last_error, -1);
 		gboolean auth = strstr(low, "auth") || strstr(low, "login") || strstr(low, "password");
 		g_ptr_array_add(s->alarms, g_strdup_printf("%s: %s",
 			auth ? "inloggen op de mailbox mislukt" : "laatste ronde mislukt", s->last_error));
 	}
-	if (s->last_pass_at && now - s->last_pass_at > stale_secs) {
+	if (s->alive && s->last_pass_at && now - s->last_pass_at > stale_secs) {
 		g_autofree char *a = ago(now - s->last_pass_at);
 		g_ptr_array_add(s->alarms, g_strdup_printf("geen geslaagde ronde sinds %s", a));
 	}
@@ -1213,7 +1247,7 @@ slt_queue_status(SltStore *store, gint64 now, gint64 stale_secs, guint quiet_off
 	if (s->counts.dead_letters)
 		g_ptr_array_add(s->alarms, g_strdup_printf("%" G_GINT64_FORMAT " onverwerkte bericht(en)",
 							   s->counts.dead_letters));
-	if (quiet_office_hours && s->counts.last_mail_at) {
+	if (quiet_office_hours && s->counts.last_mail_at && !g_hash_table_contains(st, "alarm-quiet")) {
 		guint h = slt_queue_office_hours(s->counts.last_mail_at, now);
 		if (h >= quiet_office_hours)
 			g_ptr_array_add(s->alarms, g_strdup_printf("geen mail binnen in %u kantooruren", h));

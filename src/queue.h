@@ -65,8 +65,9 @@ gboolean slt_queue_parse_duration(const char *s, gint64 *secs, GError **error);
 gboolean slt_queue_parse_date(const char *s, gboolean end, gint64 now, gint64 *t,
 			      GError **error);
 
-/* Office hours (Monday-Friday 09:00-17:00 local time) between two
- * instants, in whole hours (rounded down). */
+/* Office hours (Monday-Friday 08:00-18:00 local time, as sltd's quiet
+ * alarm counts them, service.h) between two instants, in whole hours
+ * (rounded down). */
 guint slt_queue_office_hours(gint64 from, gint64 to);
 
 /* Median of n values (sorts v in place); -1 when n is 0. The lower
@@ -225,10 +226,10 @@ void slt_stats_group_free(SltStatsGroup *g);
 GPtrArray *slt_queue_stats_group(const GPtrArray *rows, SltStatsBy by, SltStatsGroup *all);
 
 typedef struct {
-	gboolean alive_known;      /* sltd writes a pid or heartbeat */
+	gboolean alive_known;      /* sltd wrote "daemon" or a heartbeat */
 	gboolean alive;
-	gint64 pid;                /* 0: not written */
-	gint64 heartbeat_at;       /* 0: never */
+	gint64 pid;                /* from "daemon"; 0: not known */
+	gint64 heartbeat_at;       /* `at` of "status"; 0: never */
 	gint64 last_pass_at;       /* 0: never */
 	char *last_pass;
 	gint64 last_error_at;
@@ -239,11 +240,14 @@ typedef struct {
 
 void slt_queue_status_clear(SltQueueStatus *s);
 
-/* The desk at now: sltd alive (status key "pid" naming a running process
- * on this host, or "heartbeat" no older than stale_secs), last pass and
- * error, counts, and alarms: an error newer than the last good pass
- * (auth failures say so), no pass for stale_secs, failed replies, dead
- * letters, and no mail for quiet_office_hours office hours (0: off). */
+/* The desk at now, from the status keys sltd writes (service.h): alive
+ * when its heartbeat ("status") is no older than stale_secs, or, without
+ * a heartbeat, when the pid in "daemon" runs on this host; "stopped"
+ * means not alive. Alarms: every "alarm-*" key sltd raised (in Dutch),
+ * sltd not running or silent, no successful pass for stale_secs, failed
+ * replies, dead letters, and (unless sltd raised alarm-quiet itself) no
+ * mail for quiet_office_hours office hours (0: off); without any alarm
+ * key from sltd, also an error newer than the last good pass. */
 gboolean slt_queue_status(SltStore *store, gint64 now, gint64 stale_secs,
 			  guint quiet_office_hours, SltQueueStatus *s, GError **error);
 

@@ -355,6 +355,20 @@ EOF
 out=$(ctl status)
 like "$out" "laatste ronde: " "status shows the last pass"
 like "$out" "Alarm" "and the alarm"
+# The keys the service writes (service.h): a heartbeat, its pid, alarms.
+now_s=$(date +%s)
+sql "INSERT OR REPLACE INTO daemon_status (key, value, at) VALUES
+     ('daemon', 'running (pid $$, version test)', $now_s), ('status', 'idle', $now_s),
+     ('alarm-imap-auth', 'login refused', $now_s)"
+j=$(ctl --json status)
+is "$(echo "$j" | "$SLT_PY" -c 'import json,sys; j=json.load(sys.stdin); print(j["alive"], j["pid"], any(a.startswith("inloggen op de mailbox geweigerd: login refused") for a in j["alarms"]))')" \
+	"True $$ True" "status: alive by its heartbeat and pid; sltd's own alarms in Dutch"
+sql "UPDATE daemon_status SET at = $((now_s - 3600)) WHERE key = 'status'"
+sql "UPDATE daemon_status SET value = 'running (pid 999999999, version test)' WHERE key = 'daemon'"
+like "$(ctl status)" "sltd: +draait niet" "a stale heartbeat and a dead pid: sltd is not running"
+sql "UPDATE daemon_status SET value = 'stopped' WHERE key = 'daemon'"
+is "$(ctl --json status | "$SLT_PY" -c 'import json,sys; j=json.load(sys.stdin); print(j["alive"], "sltd draait niet" in j["alarms"])')" \
+	"False True" "stopped: not alive, and an alarm"
 
 # ---- export -------------------------------------------------------------------------------
 ctl export --format csv >"$SLT_TMP/export.csv"

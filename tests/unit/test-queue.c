@@ -133,15 +133,16 @@ static void
 test_office_hours(void)
 {
 	g_setenv("TZ", "Europe/Amsterdam", TRUE);
-	/* Friday 16:00 to Monday 10:00: one hour Friday, one Monday. */
-	g_assert_cmpuint(slt_queue_office_hours(local(2026, 3, 6, 16, 0, 0), local(2026, 3, 9, 10, 0, 0)), ==, 2);
-	/* A whole week: five days of eight hours. */
-	g_assert_cmpuint(slt_queue_office_hours(local(2026, 3, 2, 0, 0, 0), local(2026, 3, 9, 0, 0, 0)), ==, 40);
+	/* Friday 16:00 to Monday 10:00: two hours Friday, two Monday. */
+	g_assert_cmpuint(slt_queue_office_hours(local(2026, 3, 6, 16, 0, 0), local(2026, 3, 9, 10, 0, 0)), ==, 4);
+	/* A whole week: five days of 08:00-18:00. */
+	g_assert_cmpuint(slt_queue_office_hours(local(2026, 3, 2, 0, 0, 0), local(2026, 3, 9, 0, 0, 0)), ==, 50);
 	/* The night and the weekend count nothing. */
 	g_assert_cmpuint(slt_queue_office_hours(local(2026, 3, 7, 8, 0, 0), local(2026, 3, 8, 20, 0, 0)), ==, 0);
-	g_assert_cmpuint(slt_queue_office_hours(local(2026, 3, 2, 17, 0, 0), local(2026, 3, 3, 9, 0, 0)), ==, 0);
-	/* Across the clock change (Sunday 29 March): still 8 h on Monday. */
-	g_assert_cmpuint(slt_queue_office_hours(local(2026, 3, 28, 0, 0, 0), local(2026, 3, 31, 0, 0, 0)), ==, 8);
+	g_assert_cmpuint(slt_queue_office_hours(local(2026, 3, 2, 18, 0, 0), local(2026, 3, 3, 8, 0, 0)), ==, 0);
+	g_assert_cmpuint(slt_queue_office_hours(local(2026, 3, 2, 17, 30, 0), local(2026, 3, 3, 8, 59, 0)), ==, 1);
+	/* Across the clock change (Sunday 29 March): still 10 h on Monday. */
+	g_assert_cmpuint(slt_queue_office_hours(local(2026, 3, 28, 0, 0, 0), local(2026, 3, 31, 0, 0, 0)), ==, 10);
 	g_assert_cmpuint(slt_queue_office_hours(100, 50), ==, 0);
 	g_unsetenv("TZ");
 }
