@@ -414,7 +414,9 @@ status_update(SltService *svc)
 	gboolean changed = !svc->status_line || strcmp(svc->status_line, s->str) != 0;
 	if (changed)
 		sd_notifyf(0, "STATUS=%s", s->str);
-	if (changed || now - svc->status_written >= TICK_S) {
+	/* The tick comes every TICK_S: a little slack, or every other
+	 * tick would find the last write a hair too recent. */
+	if (changed || now - svc->status_written >= TICK_S - 5) {
 		set_status_key(svc, "status", s->str);
 		svc->status_written = now;
 	}
