@@ -99,12 +99,12 @@ slt_web_page_login(SltWebReq *r, const char *error)
 /* ---- the queue ------------------------------------------------------- */
 
 static void
-select_field(SltWebReq *r, const char *name, const char *label, const char *const *ids,
+select_field(SltWebReq *r, const char *name, const char *label, const char *const *ids, guint n,
 	     const char *(*label_of)(const char *), const char *cur)
 {
 	slt_web_printf(r, "<p><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\">"
 		       "<option value=\"\">(alle)</option>", name, label, name, name);
-	for (guint i = 0; ids[i]; i++)
+	for (guint i = 0; i < n && ids[i]; i++)
 		slt_web_printf(r, "<option value=\"%s\"%s>%s</option>", ids[i],
 			       g_strcmp0(cur, ids[i]) == 0 ? " selected" : "",
 			       label_of ? label_of(ids[i]) : ids[i]);
@@ -191,9 +191,11 @@ slt_web_page_queue(SltWebReq *r)
 	slt_web_page_begin(r, "Wachtrij", "queue");
 	slt_web_printf(r, "<h1>Wachtrij</h1>\n<form method=\"get\" action=\"/\" class=\"filters\">"
 		       "<fieldset><legend>Filters</legend>\n");
-	select_field(r, "status", "Status", slt_queue_statuses, slt_queue_status_label, f.status);
-	select_field(r, "theme", "Thema", slt_theme_ids, NULL, f.theme);
-	select_field(r, "intent", "Intentie", slt_intent_ids, NULL, f.intent);
+	/* The label id arrays are not NULL-terminated: always pass the count. */
+	select_field(r, "status", "Status", slt_queue_statuses, G_N_ELEMENTS(slt_queue_statuses),
+		     slt_queue_status_label, f.status);
+	select_field(r, "theme", "Thema", slt_theme_ids, G_N_ELEMENTS(slt_theme_ids), NULL, f.theme);
+	select_field(r, "intent", "Intentie", slt_intent_ids, G_N_ELEMENTS(slt_intent_ids), NULL, f.intent);
 	text_field(r, "org", "Organisatie", f.org, "bijv. Utrecht");
 	text_field(r, "assignee", "Behandelaar", f.assignee, "naam, of - voor niemand");
 	text_field(r, "since", "Sinds", since, "2026-03-01 of 7d");
@@ -256,11 +258,11 @@ text_block(SltWebReq *r, const char *cls, const char *s)
 }
 
 static void
-checkboxes(SltWebReq *r, const char *name, const char *legend, const char *const *ids,
+checkboxes(SltWebReq *r, const char *name, const char *legend, const char *const *ids, guint n,
 	   const GPtrArray *cur)
 {
 	slt_web_printf(r, "<fieldset><legend>%s</legend>", legend);
-	for (guint i = 0; ids[i]; i++) {
+	for (guint i = 0; i < n && ids[i]; i++) {
 		gboolean on = FALSE;
 		for (guint j = 0; cur && j < cur->len; j++)
 			on |= g_strcmp0(cur->pdata[j], ids[i]) == 0;
@@ -272,12 +274,12 @@ checkboxes(SltWebReq *r, const char *name, const char *legend, const char *const
 }
 
 static void
-label_select(SltWebReq *r, const char *name, const char *label, const char *const *ids,
+label_select(SltWebReq *r, const char *name, const char *label, const char *const *ids, guint n,
 	     const char *cur)
 {
 	slt_web_printf(r, "<p><label for=\"r-%s\">%s</label><select id=\"r-%s\" name=\"%s\">",
 		       name, label, name, name);
-	for (guint i = 0; ids[i]; i++)
+	for (guint i = 0; i < n && ids[i]; i++)
 		slt_web_printf(r, "<option value=\"%s\"%s>%s</option>", ids[i],
 			       g_strcmp0(cur, ids[i]) == 0 ? " selected" : "", ids[i]);
 	slt_web_printf(r, "</select></p>\n");
@@ -385,10 +387,10 @@ request_page(SltWebReq *r, gint64 id, const SltRelabelResult *relabel)
 	g_autofree char *a_label = g_strdup_printf("%s/labels", base);
 	slt_web_form_begin(r, a_label, FALSE);
 	slt_web_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%s\"><fieldset><legend>Labels corrigeren</legend>\n", version);
-	label_select(r, "intent", "Intentie", slt_intent_ids, q->intent);
-	label_select(r, "theme", "Thema", slt_theme_ids, q->theme);
-	checkboxes(r, "pakket", "Pakketten", slt_catalogue_ids, q->packages);
-	checkboxes(r, "kenmerk", "Kenmerken", slt_kenmerk_ids, q->kenmerken);
+	label_select(r, "intent", "Intentie", slt_intent_ids, G_N_ELEMENTS(slt_intent_ids), q->intent);
+	label_select(r, "theme", "Thema", slt_theme_ids, G_N_ELEMENTS(slt_theme_ids), q->theme);
+	checkboxes(r, "pakket", "Pakketten", slt_catalogue_ids, SLT_CATALOGUE_N_PACKAGES, q->packages);
+	checkboxes(r, "kenmerk", "Kenmerken", slt_kenmerk_ids, G_N_ELEMENTS(slt_kenmerk_ids), q->kenmerken);
 	slt_web_printf(r, "<input type=\"hidden\" name=\"labels\" value=\"1\">"
 		       "<p><button type=\"submit\">Labels opslaan</button> (u ziet daarna welk antwoord dit oplevert; er wordt niets verstuurd)</p>"
 		       "</fieldset></form>\n</section>\n");

@@ -83,7 +83,8 @@ slt_web_page_stats(SltWebReq *r)
 	/* Requests per theme per month: grouped bars. */
 	guint nm = months->len, nt = 0;
 	const char *tids[8];
-	for (guint i = 0; slt_theme_ids[i] && nt < 7; i++)
+	/* slt_theme_ids is not NULL-terminated. */
+	for (guint i = 0; i < G_N_ELEMENTS(slt_theme_ids) && nt < 7; i++)
 		tids[nt++] = slt_theme_ids[i];
 	tids[nt++] = "-";
 	guint counts[64][8] = { { 0 } };
