@@ -257,7 +257,11 @@ parts_load(Parts *p, const char *config_path, SltStore *store, const char *store
 	}
 	p->responder = slt_responder_new(p->cfg, p->store, &err);
 	if (!p->responder) {
-		g_set_error(error, SLT_SERVICE_ERROR, SLT_SERVICE_ERROR_CONFIG, "%s", err->message);
+		/* It writes the catalogue to the store: a database locked by
+		 * staff is no config error (78 stops systemd's restarts). */
+		g_set_error(error, SLT_SERVICE_ERROR,
+			    err->domain == SLT_STORE_ERROR ? SLT_SERVICE_ERROR_STORE :
+			    SLT_SERVICE_ERROR_CONFIG, "%s", err->message);
 		goto fail;
 	}
 	p->outbox = slt_outbox_new(p->cfg, &err);
