@@ -22,7 +22,7 @@ DEB_BUILD := gcc make pkg-config libgmime-3.0-dev libcurl4-openssl-dev \
 # ca-certificates: libcurl only recommends it and deps skips recommends; a
 # fresh minbase system then has no /etc/ssl/certs/ca-certificates.crt.
 DEB_TEST  := dovecot-imapd python3-aiosmtpd openssl ca-certificates curl sqlite3 systemd \
-             python3 procps chromium python3-websocket clang libclang-rt-14-dev
+             python3 procps time chromium python3-websocket clang libclang-rt-14-dev
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 
 B         := build
