@@ -501,7 +501,12 @@ cand_clear(gpointer p)
 static void
 add_cand(GArray *cands, Rank rank, char *label, const char *line)
 {
-	Cand c = { rank, label, g_strndup(line, 120) };
+	/* At most 120 bytes for the evidence, cut before a partial UTF-8
+	 * character (the line is valid UTF-8; a byte cut is not). */
+	gsize n = strnlen(line, 120);
+	const char *end = line + n;
+	g_utf8_validate_len(line, n, &end);
+	Cand c = { rank, label, g_strndup(line, (gsize)(end - line)) };
 	g_array_append_val(cands, c);
 }
 
