@@ -65,10 +65,14 @@ fuzz_config_setup(void)
 	g_unsetenv("CREDENTIALS_DIRECTORY");
 }
 
+/* Whether the input itself holds the secret (then the file echoes it,
+ * not the loader): the fuzzer copies compared strings into its inputs. */
+static gboolean secret_in_input;
+
 static void
 no_secret(const char *s)
 {
-	if (s)
+	if (s && !secret_in_input)
 		FUZZ_CHECK(strstr(s, FUZZ_SECRET) == NULL);
 }
 
@@ -124,6 +128,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g_printerr("fuzz-config: %s\n", error->message);
 		abort();
 	}
+	secret_in_input = memmem(data, size, FUZZ_SECRET, strlen(FUZZ_SECRET)) != NULL;
 	SltConfig *c = slt_config_load(fuzz_conf, &error);
 	if (!c) {
 		FUZZ_CHECK(error != NULL);

@@ -176,6 +176,17 @@ render_all(const SltTemplates *t, gboolean mark_in_template)
  * test-fuzz-template; `make fuzz` runs this target with -detect_leaks=0,
  * tests/fuzz/template.options, as every input would stop for a scan). */
 const char *__lsan_default_suppressions(void);
+#ifndef FUZZ_REPLAY
+/* The fuzzer alone: those leaks add up over thousands of inputs and the
+ * fast unwinder cannot match the suppressions (the replay checks leaks). */
+const char *__asan_default_options(void);
+
+const char *
+__asan_default_options(void)
+{
+	return "detect_leaks=0";
+}
+#endif
 
 const char *
 __lsan_default_suppressions(void)
