@@ -44,7 +44,8 @@ dir_files(const char *dir)
 	const char *n;
 	while (d && (n = g_dir_read_name(d))) {
 		g_autofree char *p = g_build_filename(dir, n, NULL);
-		if (g_str_has_suffix(g_ascii_strdown(n, -1), ".pdf") && g_file_test(p, G_FILE_TEST_IS_REGULAR))
+		g_autofree char *lower = g_ascii_strdown(n, -1);
+		if (g_str_has_suffix(lower, ".pdf") && g_file_test(p, G_FILE_TEST_IS_REGULAR))
 			g_ptr_array_add(out, g_strdup(n));
 	}
 	g_ptr_array_sort(out, (GCompareFunc)g_strcmp0);

@@ -21,7 +21,7 @@
 #   POST (curl -d/-F args), body on stdout; status in $SLT_TMP/web.status,
 #   Location in $SLT_TMP/web.location.
 
-SLTWEB=$SLT_BUILD/sltweb
+SLTWEB=${SLTWEB:-$SLT_BUILD/sltweb}
 WEB_PASS_anna='anna-wachtwoord-1'
 WEB_PASS_bert='bert-wachtwoord-2'
 
