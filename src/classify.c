@@ -761,7 +761,8 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 		r->review = TRUE;
 		why_add(why, "werkpakket gevraagd, maar niet te zien welk");
 	}
-	if (automatisch && !ms.structural && ms.human > 0) {
+	if (automatisch && !ms.structural && ms.human > 0 &&
+	    ms.score < MACHINE_THRESHOLD + 2.0) {
 		r->review = TRUE;
 		why_add(why, "automatisch, maar met tekenen van een verzoek");
 	}
