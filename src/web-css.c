@@ -17,7 +17,7 @@ const char slt_web_css[] =
 "h1{font-size:1.6rem;margin:.5rem 0 1rem}h1 .subject{font-weight:400}h2{font-size:1.25rem;margin:1.5rem 0 .5rem}h3{font-size:1.05rem;margin:.25rem 0}\n"
 "table{border-collapse:collapse;width:100%;margin:.5rem 0}caption{text-align:left;font-weight:600;padding:.25rem 0}\n"
 "th,td{border-bottom:1px solid #ccc;padding:.3rem .4rem;text-align:left;vertical-align:top}thead th{background:#eef2f6}\n"
-"tbody tr:hover{background:#f6f8fa}\n"
+"tbody tr:hover{background:#f6f8fa}table.queue td:nth-child(1),table.queue td:nth-child(2){white-space:nowrap}\n"
 "label{display:block;font-weight:600}label.inline{display:inline;font-weight:400}\n"
 "input,select,textarea,button{font:inherit}input,select,textarea{border:1px solid #555;padding:.25rem;max-width:100%}\n"
 "textarea{width:100%}\n"
