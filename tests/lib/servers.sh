@@ -135,6 +135,10 @@ case $SLT_BUILD in /*) ;; *) SLT_BUILD=$SLT_SRCDIR/$SLT_BUILD ;; esac
 SLT_PY=/usr/bin/python3
 SLTD=$SLT_BUILD/sltd
 SLTCTL=$SLT_BUILD/sltctl
+# tests/valgrind.sh: every sltd and sltctl the tests run goes through memcheck.
+if [ "${SLT_VALGRIND:-0}" = 1 ]; then
+	SLTD=$SLT_TESTLIB/valgrind/sltd SLTCTL=$SLT_TESTLIB/valgrind/sltctl
+fi
 SLT_CORPUS=$SLT_SRCDIR/tests/corpus/messages
 export SLT_TESTLIB SLT_SRCDIR SLT_BUILD SLT_PY SLTD SLTCTL SLT_CORPUS
 
