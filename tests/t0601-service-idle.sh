@@ -62,4 +62,12 @@ is "$(recorded)" 5 "recorded by a poll"
 nok "no IDLE was used" grep -q 'new mail announced in IDLE' <(tail -n +$((n0 + 1)) "$SLT_TMP/sltd.log")
 sltd_stop
 is "$?" 0 "polling sltd stops cleanly"
+
+# Under systemd (JOURNAL_STREAM set) every line carries its sd-daemon
+# priority, so journald keeps the levels.
+imap_load INBOX "$SLT_CORPUS/0006.eml" >/dev/null
+JOURNAL_STREAM=8:12345 "$SLTD" -c "$SLTD_CONF" --once 2>"$SLT_TMP/journal.err"
+is "$?" 0 "sltd --once under JOURNAL_STREAM"
+ok "every line has a <N> priority prefix" awk '!/^<[0-7]>/ { bad = 1 } END { exit bad || NR == 0 }' "$SLT_TMP/journal.err"
+ok "the message line is at info level" grep -Eq '^<6>SLT-[0-9]+: ' "$SLT_TMP/journal.err"
 done_testing
