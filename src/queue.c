@@ -327,6 +327,20 @@ slt_queue_search(SltStore *store, const char *query, guint limit, GError **error
 	/* A few hundred hits are plenty; several messages of one request
 	 * collapse into one row. */
 	g_autoptr(GArray) hits = slt_store_search(store, query, 500, &err);
+	if (!hits && !strchr(query, '"')) {
+		/* Staff type words, not FTS5 syntax: "goed-bestuur" or "2026/03"
+		 * are syntax errors as barewords. Without quotes of their own,
+		 * search each word as a phrase (all of them must occur). */
+		g_autoptr(GString) q = g_string_new(NULL);
+		g_auto(GStrv) words = g_strsplit_set(query, " \t", -1);
+		for (char **w = words; *w; w++) {
+			if (!**w)
+				continue;
+			g_string_append_printf(q, "%s\"%s\"", q->len ? " " : "", *w);
+		}
+		g_clear_error(&err);
+		hits = slt_store_search(store, q->str, 500, &err);
+	}
 	if (!hits) {
 		g_set_error(error, SLT_QUEUE_ERROR, SLT_QUEUE_ERROR_INVALID,
 			    "bad search '%s': %s", query, err->message);

@@ -102,7 +102,9 @@ GPtrArray *slt_queue_list(SltStore *store, const SltQueueFilter *f, GError **err
 
 /* Requests with a message matching the FTS5 query (plain words work),
  * best first, each once: SltRequestRow* with subject = the matching
- * message's subject. A bad query: INVALID with SQLite's words. */
+ * message's subject. A query without double quotes that FTS5 refuses
+ * ("goed-bestuur") is retried with each word as a phrase. A bad query:
+ * INVALID with SQLite's words. */
 GPtrArray *slt_queue_search(SltStore *store, const char *query, guint limit, GError **error);
 
 /* ---- actions (each its own short transaction) ----------------------- */

@@ -279,6 +279,10 @@ EOF
 )" ok "--json search: each matching request once"
 like "$(ctl search 'Sparringsessie' | head -1)" "^VERZOEK" "search prints the list's table"
 is "$(ctl search zzzzqqq)" "geen verzoeken" "no match says so"
+# Words FTS5 would refuse as barewords are searched as phrases.
+out=$(ctl --json search goed-bestuur 2>&1)
+is "$?" 0 "search goed-bestuur (a hyphen) works"
+is "$(echo "$out" | "$SLT_PY" -c 'import json,sys; print(len(json.load(sys.stdin)) > 0)')" True "and finds requests"
 
 # ---- dead letters and reprocess -------------------------------------------------------
 ctl --json deadletters >"$SLT_TMP/dl.json"
