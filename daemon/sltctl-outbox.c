@@ -55,7 +55,7 @@ cmd_outbox(SltCtl *ctl, int argc, char **argv)
 	if (state && !g_strv_contains(states, state))
 		return sltctl_fail("outbox: unknown state '%s' (queued, sent, failed, suppressed)", state);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(SltConfig) cfg = slt_config_load(sltctl_config_path(ctl), &error);
+	g_autoptr(SltConfig) cfg = slt_config_load_for_staff(sltctl_config_path(ctl), &error);
 	if (!cfg)
 		return sltctl_fail("%s", error->message);
 	g_autoptr(SltStore) store = slt_store_open(cfg->store_path,

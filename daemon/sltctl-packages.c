@@ -17,7 +17,7 @@ cmd_packages(SltCtl *ctl, int argc, char **argv)
 	if (argc > 1)
 		return sltctl_fail("packages: unexpected argument '%s'", argv[1]);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(SltConfig) cfg = slt_config_load(sltctl_config_path(ctl), &error);
+	g_autoptr(SltConfig) cfg = slt_config_load_for_staff(sltctl_config_path(ctl), &error);
 	if (!cfg)
 		return sltctl_fail("%s", error->message);
 	g_autoptr(SltStore) store = slt_store_open(cfg->store_path, SLT_STORE_OPEN_READONLY, &error);

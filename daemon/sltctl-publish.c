@@ -25,7 +25,7 @@ cmd_publish(SltCtl *ctl, int argc, char **argv)
 	if (argc < 3)
 		return sltctl_fail("publish: usage: sltctl publish PACKAGE FILE...");
 	g_autoptr(GError) error = NULL;
-	g_autoptr(SltConfig) cfg = slt_config_load(sltctl_config_path(ctl), &error);
+	g_autoptr(SltConfig) cfg = slt_config_load_for_staff(sltctl_config_path(ctl), &error);
 	if (!cfg)
 		return sltctl_fail("%s", error->message);
 	g_autoptr(SltStore) store = slt_store_open(cfg->store_path, 0, &error);

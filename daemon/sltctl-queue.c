@@ -10,7 +10,7 @@ SltStore *
 sltctl_open_store(SltCtl *ctl, const char *verb, gboolean write, SltConfig **cfgp)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(SltConfig) cfg = slt_config_load(sltctl_config_path(ctl), &error);
+	g_autoptr(SltConfig) cfg = slt_config_load_for_staff(sltctl_config_path(ctl), &error);
 	if (!cfg) {
 		sltctl_fail("%s: %s", verb, error->message);
 		return NULL;

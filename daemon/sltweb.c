@@ -76,7 +76,7 @@ main(int argc, char **argv)
 	}
 	slt_log_init(SLT_LOG_INFO, g_getenv("JOURNAL_STREAM") != NULL);
 	slt_mime_init();   /* publish composes mail, reprocess parses it */
-	g_autoptr(SltConfig) cfg = slt_config_load(config ? config : DEFAULT_CONFIG, &err);
+	g_autoptr(SltConfig) cfg = slt_config_load_for_staff(config ? config : DEFAULT_CONFIG, &err);
 	if (!cfg) {
 		fprintf(stderr, "sltweb: %s\n", err->message);
 		return 78;

@@ -301,8 +301,22 @@ check_from(Checker *ck, SltConfig *c)
 		c->smtp_envelope_from = g_strdup("");
 }
 
+static SltConfig *load(const char *path, gboolean secrets, GError **error);
+
 SltConfig *
 slt_config_load(const char *path, GError **error)
+{
+	return load(path, TRUE, error);
+}
+
+SltConfig *
+slt_config_load_for_staff(const char *path, GError **error)
+{
+	return load(path, FALSE, error);
+}
+
+static SltConfig *
+load(const char *path, gboolean secrets, GError **error)
 {
 	g_return_val_if_fail(path != NULL, NULL);
 
@@ -373,6 +387,8 @@ slt_config_load(const char *path, GError **error)
 			*(char **)field = resolve_path(dir, raw);
 			break;
 		case T_SECRET: {
+			if (!secrets)
+				break;
 			g_autofree char *p = resolve_path(dir, raw);
 			*(char **)field = read_secret(&ck, s->group, s->key, p);
 			break;
@@ -417,7 +433,7 @@ slt_config_load(const char *path, GError **error)
 	}
 
 	/* Secrets from systemd credentials when the file key is absent. */
-	const char *creds = g_getenv("CREDENTIALS_DIRECTORY");
+	const char *creds = secrets ? g_getenv("CREDENTIALS_DIRECTORY") : NULL;
 	if (!c->imap_password && creds && !g_key_file_has_key(kf, "imap", "password-file", NULL)) {
 		g_autofree char *p = g_build_filename(creds, "imap-password", NULL);
 		if (g_file_test(p, G_FILE_TEST_EXISTS))
@@ -428,10 +444,11 @@ slt_config_load(const char *path, GError **error)
 		if (g_file_test(p, G_FILE_TEST_EXISTS))
 			c->smtp_password = read_secret(&ck, "smtp", "password-file", p);
 	}
-	if (!c->imap_password && !g_key_file_has_key(kf, "imap", "password-file", NULL))
+	if (secrets && !c->imap_password && !g_key_file_has_key(kf, "imap", "password-file", NULL))
 		problem(&ck, "imap", "password-file",
 			"no IMAP password: set password-file or provide the credential 'imap-password'");
-	if (c->smtp_username && !c->smtp_password && !g_key_file_has_key(kf, "smtp", "password-file", NULL))
+	if (secrets && c->smtp_username && !c->smtp_password &&
+	    !g_key_file_has_key(kf, "smtp", "password-file", NULL))
 		problem(&ck, "smtp", "password-file",
 			"smtp username set but no password: set password-file or the credential 'smtp-password'");
 

@@ -86,5 +86,11 @@ typedef enum {
  * taken relative to the file's directory. */
 SltConfig *slt_config_load(const char *path, GError **error);
 
+/* The same for the staff tools (sltctl, sltweb): every key is checked, but
+ * no secret is read and none is required (imap_password/smtp_password stay
+ * NULL). Staff never need the mailbox passwords, which under systemd are
+ * readable by sltd alone. */
+SltConfig *slt_config_load_for_staff(const char *path, GError **error);
+
 void slt_config_free(SltConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltConfig, slt_config_free)

@@ -165,6 +165,32 @@ test_no_password(Fixture *f, gconstpointer data)
 }
 
 static void
+test_staff_needs_no_secret(Fixture *f, gconstpointer data)
+{
+	(void)data;
+	/* Under systemd only sltd can read the passwords; staff tools still
+	 * load the same file, with every other key checked. */
+	g_autofree char *path = write_conf(f,
+		"[imap]\nurl = imaps://h/INBOX\nusername = u\npassword-file = /nonexistent/pw\n"
+		"[smtp]\nurl = smtps://h\nfrom = a@b.nl\nusername = u\n"
+		"[store]\npath = /tmp/x.db\n[packages]\ndir = /tmp\n");
+	g_unsetenv("CREDENTIALS_DIRECTORY");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(SltConfig) c = slt_config_load_for_staff(path, &error);
+	g_assert_no_error(error);
+	g_assert_null(c->imap_password);
+	g_assert_cmpstr(c->store_path, ==, "/tmp/x.db");
+	g_autoptr(SltConfig) d = slt_config_load(path, &error);
+	g_assert_null(d);
+	g_assert_nonnull(strstr(error->message, "/nonexistent/pw"));
+	g_clear_error(&error);
+	g_autofree char *bad = write_conf(f, "[imap]\nurl = ftp://h/\n");
+	g_autoptr(SltConfig) e = slt_config_load_for_staff(bad, &error);
+	g_assert_null(e);
+	g_assert_nonnull(strstr(error->message, "[imap] url: scheme must be"));
+}
+
+static void
 test_plaintext_only_loopback(Fixture *f, gconstpointer data)
 {
 	(void)data;
@@ -212,6 +238,7 @@ main(int argc, char **argv)
 	g_test_add("/config/secret-never-in-errors", Fixture, NULL, setup, test_secret_never_in_errors, teardown);
 	g_test_add("/config/credentials-directory", Fixture, NULL, setup, test_credentials_directory, teardown);
 	g_test_add("/config/no-password", Fixture, NULL, setup, test_no_password, teardown);
+	g_test_add("/config/staff-needs-no-secret", Fixture, NULL, setup, test_staff_needs_no_secret, teardown);
 	g_test_add("/config/plaintext-only-loopback", Fixture, NULL, setup, test_plaintext_only_loopback, teardown);
 	g_test_add_func("/config/example-is-valid", test_example_is_valid);
 	return g_test_run();
