@@ -10,6 +10,8 @@
 #include "config.h"
 #include "json.h"
 #include "store-outbox.h"
+#include "queue.h"
+#include "sltctl-queue.h"
 
 static char *
 when(gint64 t)
@@ -63,7 +65,7 @@ cmd_outbox(SltCtl *ctl, int argc, char **argv)
 	if (!store)
 		return sltctl_fail("%s", error->message);
 	if (retry) {
-		if (!slt_store_outbox_requeue(store, retry, &error))
+		if (!slt_queue_outbox_retry(store, retry, sltctl_who(), &error))
 			return sltctl_fail("outbox: %s", error->message);
 		printf("outbox %" G_GINT64_FORMAT ": queued again; sltd sends it\n", retry);
 		return 0;

@@ -17,6 +17,7 @@
 #include "packages.h"
 #include "react.h"
 #include "respond.h"
+#include "store-outbox.h"
 
 G_DEFINE_QUARK(slt-queue-error-quark, slt_queue_error)
 
@@ -486,6 +487,27 @@ slt_queue_note(SltStore *store, gint64 id, const char *who, const char *text, GE
 	}
 	Note n = { id, who, t };
 	return in_txn(store, note_txn, &n, error);
+}
+
+typedef struct {
+	gint64 id;
+	const char *who;
+} Retry;
+
+static gboolean
+retry_txn(SltStore *store, gpointer data, GError **error)
+{
+	Retry *r = data;
+	g_autofree char *target = g_strdup_printf("outbox:%" G_GINT64_FORMAT, r->id);
+	return slt_store_outbox_requeue(store, r->id, error) &&
+	       slt_store_audit_add(store, r->who, "retry", target, NULL, error);
+}
+
+gboolean
+slt_queue_outbox_retry(SltStore *store, gint64 id, const char *who, GError **error)
+{
+	Retry r = { id, who };
+	return in_txn(store, retry_txn, &r, error);
 }
 
 void

@@ -117,6 +117,13 @@ gboolean slt_queue_assign(SltStore *store, gint64 id, gint64 version, const char
 gboolean slt_queue_set_status(SltStore *store, gint64 id, gint64 version, const char *who,
 			      const char *status, GError **error);
 
+/* Put a failed outbox item back in the queue, due now, and audit it with
+ * who (sltctl outbox --retry, the web view's retry button). Errors: the
+ * store's NOT_FOUND (mapped like the other actions) when id is not a
+ * failed item. */
+gboolean slt_queue_outbox_retry(SltStore *store, gint64 id, const char *who,
+				GError **error);
+
 /* A note in the history (text must not be empty). */
 gboolean slt_queue_note(SltStore *store, gint64 id, const char *who, const char *text,
 			GError **error);

@@ -297,15 +297,7 @@ void
 slt_web_action_outbox_retry(SltWebReq *r, gint64 id)
 {
 	g_autoptr(GError) err = NULL;
-	/* The same store call as `sltctl outbox --retry`, plus the audit
-	 * line every web action leaves. TODO(queue): slt_queue_outbox_retry
-	 * in queue.c, so sltctl audits it too. */
-	g_autofree char *target = g_strdup_printf("outbox:%" G_GINT64_FORMAT, id);
-	if (!slt_store_begin(r->store, &err) ||
-	    !slt_store_outbox_requeue(r->store, id, &err) ||
-	    !slt_store_audit_add(r->store, r->user, "retry", target, NULL, &err) ||
-	    !slt_store_commit(r->store, &err)) {
-		slt_store_rollback(r->store);
+	if (!slt_queue_outbox_retry(r->store, id, r->user, &err)) {
 		fail_page(r, err);
 		return;
 	}
