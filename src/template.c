@@ -570,6 +570,16 @@ sample_vars(SltTemplateVars *v, gboolean full, const char *theme)
 	v->package = &sample_pkgs[0];
 }
 
+/* template-glib 3.36's TmplTemplate keeps a reference to its locator
+ * that its finalize never drops (tmpl-template.c: the parser is cleared,
+ * the locator not); drop it here, or every template set leaks one. */
+static void
+template_unref(gpointer t)
+{
+	tmpl_template_set_locator(t, NULL);
+	g_object_unref(t);
+}
+
 static TmplTemplate *
 parse_one(Problems *pr, TmplTemplateLocator *loc, const char *dir, const char *rel)
 {
@@ -592,7 +602,7 @@ parse_one(Problems *pr, TmplTemplateLocator *loc, const char *dir, const char *r
 	g_autofree char *fixed = fix_newlines(text);
 	if (!tmpl_template_parse_string(t, fixed, &e)) {
 		problem(pr, path, 0, "template-glib cannot parse it: %s", e->message);
-		g_object_unref(t);
+		template_unref(t);
 		return NULL;
 	}
 	return t;
@@ -648,9 +658,9 @@ slt_templates_load(const char *dir, GError **error)
 	}
 	g_autoptr(SltTemplates) t = g_new0(SltTemplates, 1);
 	t->dir = g_strdup(dir);
-	t->text = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
-	t->html = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
-	t->themes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+	t->text = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, template_unref);
+	t->html = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, template_unref);
+	t->themes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, template_unref);
 
 	g_autoptr(SltLocator) sloc = g_object_new(SLT_TYPE_LOCATOR, NULL);
 	sloc->dir = g_strdup(dir);
