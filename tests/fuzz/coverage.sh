@@ -56,9 +56,10 @@ for n in "${names[@]}"; do
 	ASAN_OPTIONS=detect_leaks=0 LLVM_PROFILE_FILE="$C/prof/$n.%p.profraw" \
 		"$C/fuzz-$n" -runs=0 -detect_leaks=0 "${dirs[@]}" >"$C/prof/$n.log" 2>&1 || true
 	llvm-profdata merge -sparse "$C/prof/$n".*.profraw -o "$C/prof/$n.profdata"
-	inputs=$(cat "${dirs[@]/%//*}" 2>/dev/null | wc -c)
 	echo "== fuzz-$n: $(find "${dirs[@]}" -type f | wc -l) inputs"
 	# shellcheck disable=SC2086
 	llvm-cov report "$C/fuzz-$n" -instr-profile="$C/prof/$n.profdata" ${files[$n]} |
-		awk 'NR == 1 || /^src|^TOTAL/ { printf "%-28s regions %6s %7s   lines %6s %7s\n", $1, $2, $4, $8, $10 }'
+		awk 'BEGIN { printf "%-24s %8s %8s %8s %8s\n", "file", "regions", "covered", "lines", "covered" }
+		     /\.c  |^TOTAL/ { f = $1
+			printf "%-24s %8s %8s %8s %8s\n", f, $2, $4, $8, $10 }'
 done
