@@ -212,7 +212,8 @@ slt_responder_react(SltStore *store, const SltIngested *in, gpointer user_data, 
 	const char *rcpt_guess = msg->reply_to_addr && *msg->reply_to_addr ? msg->reply_to_addr
 									   : msg->from_addr;
 	SltReplyHistory hist = { 0 };
-	if (!slt_store_reply_history(store, rcpt_guess, now - 24 * 3600, now - 3600, &hist, error)) {
+	if (!slt_store_reply_history(store, rcpt_guess, now - 24 * 3600, now - 3600,
+				     (guint)MAX(cfg->global_per_hour, 0), &hist, error)) {
 		slt_reply_history_clear(&hist);
 		return FALSE;
 	}

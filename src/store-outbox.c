@@ -575,7 +575,7 @@ slt_reply_history_clear(SltReplyHistory *h)
 
 gboolean
 slt_store_reply_history(SltStore *store, const char *rcpt, gint64 day_since,
-			gint64 hour_since, SltReplyHistory *h, GError **error)
+			gint64 hour_since, guint hour_cap, SltReplyHistory *h, GError **error)
 {
 	memset(h, 0, sizeof *h);
 	h->kinds = g_ptr_array_new_with_free_func(g_free);
@@ -595,12 +595,16 @@ slt_store_reply_history(SltStore *store, const char *rcpt, gint64 day_since,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return slt_store_fail(store, error, "cannot read the outbox");
+	if (!hour_cap)
+		return TRUE;
+	/* Newest first through outbox_live_created, stopping at the cap. */
 	st = slt_store_stmt(store,
-		"SELECT count(*) FROM outbox WHERE created_at >= ?1 AND " LIVE
-		" AND kind != 'publication'", error);
+		"SELECT count(*) FROM (SELECT 1 FROM outbox WHERE created_at >= ?1 AND " LIVE
+		" AND kind != 'publication' ORDER BY created_at DESC LIMIT ?2)", error);
 	if (!st)
 		return FALSE;
 	sqlite3_bind_int64(st, 1, hour_since);
+	sqlite3_bind_int64(st, 2, hour_cap);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		h->last_hour = (guint)sqlite3_column_int64(st, 0);

@@ -211,12 +211,20 @@ test_outbox(Fixture *f, gconstpointer data)
 
 	/* Facts for the limits: both live replies count. */
 	SltReplyHistory h;
-	g_assert_true(slt_store_reply_history(f->store, "ELS@ede.nl", now - 86400, now - 3600, &h, &error));
+	g_assert_true(slt_store_reply_history(f->store, "ELS@ede.nl", now - 86400, now - 3600, 100, &h, &error));
 	g_assert_cmpuint(h.kinds->len, ==, 1);
 	g_assert_cmpstr(g_ptr_array_index(h.kinds, 0), ==, "package");
 	g_assert_cmpuint(h.packages->len, ==, 2);
 	g_assert_cmpstr(g_ptr_array_index(h.packages, 1), ==, "kwaliteit");
 	g_assert_cmpuint(h.last_hour, ==, 2);
+	slt_reply_history_clear(&h);
+	/* Counted no further than the cap; 0: not counted. */
+	g_assert_true(slt_store_reply_history(f->store, "els@ede.nl", now - 86400, now - 3600, 1, &h, &error));
+	g_assert_cmpuint(h.last_hour, ==, 1);
+	slt_reply_history_clear(&h);
+	g_assert_true(slt_store_reply_history(f->store, "els@ede.nl", now - 86400, now - 3600, 0, &h, &error));
+	g_assert_cmpuint(h.last_hour, ==, 0);
+	g_assert_cmpuint(h.kinds->len, ==, 1);
 	slt_reply_history_clear(&h);
 
 	/* Sent: one statement, outside a transaction. */
@@ -285,7 +293,7 @@ test_publication_once(Fixture *f, gconstpointer data)
 	/* Publications do not count for the per-sender limits. */
 	SltReplyHistory h;
 	gint64 now = slt_store_clock();
-	g_assert_true(slt_store_reply_history(f->store, "jan@utrecht.nl", now - 86400, now - 3600, &h, &error));
+	g_assert_true(slt_store_reply_history(f->store, "jan@utrecht.nl", now - 86400, now - 3600, 100, &h, &error));
 	g_assert_cmpuint(h.kinds->len, ==, 0);
 	g_assert_cmpuint(h.last_hour, ==, 0);
 	slt_reply_history_clear(&h);
