@@ -177,7 +177,11 @@ is "$(cat "$SLT_TMP/web.status")" 400 "an unknown theme in relabel: 400"
 # ---- CSRF and cross-site --------------------------------------------------------
 web_post "$jar" "/verzoek/$ref/notitie" --data-urlencode "tekst=zonder token" >/dev/null
 is "$(cat "$SLT_TMP/web.status")" 403 "a POST without the CSRF token: 403"
-web_post "$jar" "/verzoek/$ref/notitie" -d "csrf=${WEB_CSRF%?}0" --data-urlencode "tekst=fout token" >/dev/null
+# The token with its last character changed (to '1' when it was '0', so
+# the wrong token is never by chance the right one).
+wrong=${WEB_CSRF%?}0
+[ "$wrong" = "$WEB_CSRF" ] && wrong=${WEB_CSRF%?}1
+web_post "$jar" "/verzoek/$ref/notitie" --data-urlencode "csrf=$wrong" --data-urlencode "tekst=fout token" >/dev/null
 is "$(cat "$SLT_TMP/web.status")" 403 "a POST with a wrong token: 403"
 bjar=$SLT_TMP/bert.jar
 web_login bert "$WEB_PASS_bert" "$bjar" >/dev/null
