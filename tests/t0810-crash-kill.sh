@@ -10,7 +10,7 @@
 # reply reached the sink, and at most twice (twice only in the documented
 # window between the server's 250 and the one-statement sent mark,
 # src/outbox.h: counted and reported); PRAGMA integrity_check is ok.
-# SANITIZE=1: 150 messages, 20 kills (ASan is ~10x slower).
+# SANITIZE=1: 100 messages, 15 kills (ASan is ~10x slower).
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/servers.sh"
 . "$(dirname "$0")/lib/sltd.sh"
@@ -18,7 +18,7 @@
 
 n=${SLT_CRASH_N:-500} want_kills=${SLT_CRASH_KILLS:-50}
 if [ "${SANITIZE:-0}" = 1 ]; then
-	n=${SLT_CRASH_N:-150} want_kills=${SLT_CRASH_KILLS:-20}
+	n=${SLT_CRASH_N:-100} want_kills=${SLT_CRASH_KILLS:-15}
 fi
 seed=${SLT_SEED:-$$}
 RANDOM=$seed
@@ -117,8 +117,16 @@ for (( runs = 1; runs <= 600; runs++ )); do
 done
 diag "$kills kills in $runs runs: $ingest_kills inside an ingest transaction (rows written, not committed), $send_kills between replies being sent; $completed runs completed"
 ok "killed at least $want_kills times ($kills)" test "$kills" -ge "$want_kills"
-ok "kills landed inside ingest transactions ($ingest_kills)" test "$ingest_kills" -ge 5
-ok "kills landed while sending replies ($send_kills)" test "$send_kills" -ge 5
+if [ "${SANITIZE:-0}" = 1 ]; then
+	# ASan's start-up (measured 16 s for an empty pass on a loaded
+	# machine) swamps the windows: where the kills land is luck there; the
+	# consistency checks below are what counts.
+	skip "kills landed inside ingest transactions ($ingest_kills)" "SANITIZE=1: timing not controlled"
+	skip "kills landed while sending replies ($send_kills)" "SANITIZE=1: timing not controlled"
+else
+	ok "kills landed inside ingest transactions ($ingest_kills)" test "$ingest_kills" -ge 5
+	ok "kills landed while sending replies ($send_kills)" test "$send_kills" -ge 5
+fi
 
 # ---- messages ------------------------------------------------------------
 is "$(count)" "$n" "$n messages recorded"
