@@ -367,7 +367,13 @@ load(const char *path, gboolean secrets, GError **error)
 	for (gsize i = 0; i < G_N_ELEMENTS(specs); i++) {
 		const KeySpec *s = &specs[i];
 		void *field = (char *)c + s->offset;
-		g_autofree char *raw = g_key_file_get_string(kf, s->group, s->key, NULL);
+		g_autoptr(GError) kerr = NULL;
+		g_autofree char *raw = g_key_file_get_string(kf, s->group, s->key, &kerr);
+		if (kerr && kerr->code == G_KEY_FILE_ERROR_UNKNOWN_ENCODING) {
+			/* Present, but not UTF-8: say so rather than "missing". */
+			problem(&ck, s->group, s->key, "value is not valid UTF-8");
+			continue;
+		}
 		if (raw)
 			g_strstrip(raw);
 		if (!raw || !*raw) {

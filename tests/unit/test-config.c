@@ -191,6 +191,21 @@ test_staff_needs_no_secret(Fixture *f, gconstpointer data)
 }
 
 static void
+test_invalid_utf8_value(Fixture *f, gconstpointer data)
+{
+	(void)data;
+	g_autofree char *path = write_conf(f,
+		"[imap]\nurl = imaps://h/INBOX\nusername = \xff\xfe\npassword-file = imap-pw\n"
+		"[smtp]\nurl = smtps://h\nfrom = a@b.nl\n"
+		"[store]\npath = /tmp/x.db\n[packages]\ndir = /tmp\n");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(SltConfig) c = slt_config_load(path, &error);
+	g_assert_null(c);
+	g_assert_nonnull(strstr(error->message, ":3: [imap] username: value is not valid UTF-8"));
+	g_assert_null(strstr(error->message, "required but missing"));
+}
+
+static void
 test_plaintext_only_loopback(Fixture *f, gconstpointer data)
 {
 	(void)data;
@@ -239,6 +254,7 @@ main(int argc, char **argv)
 	g_test_add("/config/credentials-directory", Fixture, NULL, setup, test_credentials_directory, teardown);
 	g_test_add("/config/no-password", Fixture, NULL, setup, test_no_password, teardown);
 	g_test_add("/config/staff-needs-no-secret", Fixture, NULL, setup, test_staff_needs_no_secret, teardown);
+	g_test_add("/config/invalid-utf8-value", Fixture, NULL, setup, test_invalid_utf8_value, teardown);
 	g_test_add("/config/plaintext-only-loopback", Fixture, NULL, setup, test_plaintext_only_loopback, teardown);
 	g_test_add_func("/config/example-is-valid", test_example_is_valid);
 	return g_test_run();
