@@ -121,10 +121,13 @@ if [ "${SANITIZE:-0}" = 1 ]; then
 	# ASan's start-up (measured 16 s for an empty pass on a loaded
 	# machine) swamps the windows: where the kills land is luck there; the
 	# consistency checks below are what counts.
-	skip "kills landed inside ingest transactions ($ingest_kills)" "SANITIZE=1: timing not controlled"
 	skip "kills landed while sending replies ($send_kills)" "SANITIZE=1: timing not controlled"
 else
-	ok "kills landed inside ingest transactions ($ingest_kills)" test "$ingest_kills" -ge 5
+	# On an idle machine a batch of 10 is recorded in a few milliseconds,
+	# so few random kills land inside its transaction (1 of 50 seen in a
+	# clean CI run): counted here, asserted by t0206, which aims its kills
+	# at recording and requires them to land mid-pass.
+	diag "kills inside ingest transactions: $ingest_kills (t0206 asserts kills mid-recording)"
 	ok "kills landed while sending replies ($send_kills)" test "$send_kills" -ge 5
 fi
 
