@@ -629,55 +629,6 @@ slt_request_row_free(SltRequestRow *row)
 	g_free(row);
 }
 
-GPtrArray *
-slt_store_list_requests(SltStore *store, const SltRequestFilter *f, GError **error)
-{
-	sqlite3_stmt *st = slt_store_stmt(store,
-		"SELECT r.id, r.ref, r.opened_at, r.updated_at, r.status, r.assignee, r.org,"
-		" r.requester_addr, r.requester_name, r.intent, r.theme,"
-		" (SELECT group_concat(value, char(10)) FROM json_each(r.packages)), r.review,"
-		" r.subject, (SELECT count(*) FROM messages m WHERE m.request_id = r.id)"
-		" FROM requests r"
-		" WHERE (?1 OR r.status != 'afgerond') AND (?2 IS NULL OR r.status = ?2)"
-		" ORDER BY r.opened_at DESC, r.id DESC LIMIT ?3", error);
-	if (!st)
-		return NULL;
-	sqlite3_bind_int(st, 1, f && (f->all || f->status));
-	slt_store_bind_text(st, 2, f ? f->status : NULL, TRUE);
-	sqlite3_bind_int64(st, 3, f && f->limit ? (gint64)f->limit : -1);
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)slt_request_row_free);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		SltRequestRow *r = g_new0(SltRequestRow, 1);
-		r->id = sqlite3_column_int64(st, 0);
-		r->ref = slt_store_column_dup(st, 1);
-		r->opened_at = sqlite3_column_int64(st, 2);
-		r->updated_at = sqlite3_column_int64(st, 3);
-		r->status = slt_store_column_dup(st, 4);
-		r->assignee = slt_store_column_dup(st, 5);
-		r->org = slt_store_column_dup(st, 6);
-		r->requester_addr = slt_store_column_dup(st, 7);
-		r->requester_name = slt_store_column_dup(st, 8);
-		r->intent = slt_store_column_dup(st, 9);
-		r->theme = slt_store_column_dup(st, 10);
-		r->packages = g_ptr_array_new_with_free_func(g_free);
-		g_autofree char *pk = slt_store_column_dup(st, 11);
-		g_auto(GStrv) pks = pk ? g_strsplit(pk, "\n", -1) : NULL;
-		for (char **q = pks; q && *q; q++)
-			g_ptr_array_add(r->packages, g_strdup(*q));
-		r->review = sqlite3_column_int(st, 12) != 0;
-		r->subject = slt_store_column_dup(st, 13);
-		r->n_messages = (guint)sqlite3_column_int(st, 14);
-		g_ptr_array_add(rows, r);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		slt_store_fail(store, error, "cannot list requests");
-		return NULL;
-	}
-	return g_steal_pointer(&rows);
-}
-
 gboolean
 slt_store_counts(SltStore *store, gint64 *messages, gint64 *requests,
 		 gint64 *dead_letters, GError **error)

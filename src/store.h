@@ -274,17 +274,6 @@ typedef struct {
 void slt_request_row_free(SltRequestRow *row);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltRequestRow, slt_request_row_free)
 
-typedef struct {
-	gboolean all;           /* also 'afgerond' */
-	const char *status;     /* NULL: any (subject to all) */
-	guint limit;            /* 0: no limit */
-} SltRequestFilter;
-
-/* Requests newest first. Returns a new array of SltRequestRow* (frees
- * its rows), or NULL with error. */
-GPtrArray *slt_store_list_requests(SltStore *store, const SltRequestFilter *f,
-				   GError **error);
-
 /* Counts for tests and `sltctl status`: rows in messages (incoming),
  * requests, dead_letters. */
 gboolean slt_store_counts(SltStore *store, gint64 *messages, gint64 *requests,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store-private.h"
+#include "store-queue.h"
 
 typedef struct {
 	char *dir;
@@ -686,7 +687,9 @@ test_list(Fixture *f, gconstpointer data)
 	exec_ok(f->store, "UPDATE requests SET opened_at = opened_at - 100 WHERE id = 1");
 	exec_ok(f->store, "UPDATE requests SET status = 'afgerond' WHERE id = 2");
 
-	g_autoptr(GPtrArray) open = slt_store_list_requests(f->store, NULL, &error);
+	SltQueueFilter q;
+	slt_queue_filter_init(&q);
+	g_autoptr(GPtrArray) open = slt_store_queue_list(f->store, &q, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(open->len, ==, 1);
 	SltRequestRow *r = g_ptr_array_index(open, 0);
@@ -696,12 +699,13 @@ test_list(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(r->intent, ==, "vraag");
 	g_assert_cmpuint(r->n_messages, ==, 1);
 
-	SltRequestFilter all = { .all = TRUE };
-	g_autoptr(GPtrArray) rows = slt_store_list_requests(f->store, &all, &error);
+	q.all = TRUE;
+	g_autoptr(GPtrArray) rows = slt_store_queue_list(f->store, &q, &error);
 	g_assert_cmpuint(rows->len, ==, 2);
 	g_assert_cmpstr(((SltRequestRow *)g_ptr_array_index(rows, 0))->ref, ==, "SLT-2");
-	SltRequestFilter done = { .status = "afgerond" };
-	g_autoptr(GPtrArray) d = slt_store_list_requests(f->store, &done, &error);
+	slt_queue_filter_init(&q);
+	q.status = "afgerond";
+	g_autoptr(GPtrArray) d = slt_store_queue_list(f->store, &q, &error);
 	g_assert_cmpuint(d->len, ==, 1);
 }
 
