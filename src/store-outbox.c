@@ -237,21 +237,40 @@ gboolean
 slt_store_waitlist_remove(SltStore *store, const char *addr, const char *reason,
 			  GPtrArray **removed, GError **error)
 {
+	/* Row by row through the primary key, not one UPDATE ... WHERE addr
+	 * RETURNING: a statement that may change several rows (RETURNING
+	 * counts as a trigger) opens a statement savepoint, and a savepoint
+	 * makes FTS5 flush the batch's pending index to a segment of its own
+	 * (measured: a tenth of ingest's main thread in make bench, though
+	 * most calls remove nothing). */
 	sqlite3_stmt *st = slt_store_stmt(store,
-		"UPDATE waitlist SET removed_at = ?2, removed_reason = ?3"
-		" WHERE addr = lower(?1) AND removed_at IS NULL RETURNING package", error);
+		"SELECT id, package FROM waitlist WHERE addr = lower(?1) AND removed_at IS NULL"
+		" ORDER BY id", error);
 	if (!st)
 		return FALSE;
 	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, slt_store_now());
-	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_ptr_array_add(out, slt_store_column_dup(st, 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(st, 0);
+		g_array_append_val(ids, id);
+		g_ptr_array_add(out, slt_store_column_dup(st, 1));
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return slt_store_fail(store, error, "cannot update the waiting list");
+		return slt_store_fail(store, error, "cannot read the waiting list");
+	for (guint i = 0; i < ids->len; i++) {
+		st = slt_store_stmt(store,
+			"UPDATE waitlist SET removed_at = ?2, removed_reason = ?3 WHERE id = ?1", error);
+		if (!st)
+			return FALSE;
+		sqlite3_bind_int64(st, 1, g_array_index(ids, gint64, i));
+		sqlite3_bind_int64(st, 2, slt_store_now());
+		sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+		if (!slt_store_exec_stmt(store, st, "cannot update the waiting list", error))
+			return FALSE;
+	}
 	if (removed)
 		*removed = g_steal_pointer(&out);
 	return TRUE;

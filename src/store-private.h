@@ -13,6 +13,7 @@ struct _SltStore {
 	GHashTable *stmts;      /* const char *sql (the literal's address) -> sqlite3_stmt* */
 	gboolean in_txn;
 	gboolean readonly;
+	GHashTable *profile;    /* SLT_STORE_PROFILE: sql -> ProfileEntry */
 };
 
 /* A prepared statement for sql, cached for the life of the store and

@@ -35,7 +35,7 @@
 #include "classify.h"
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define SLT_STORE_SCHEMA_VERSION 2
+#define SLT_STORE_SCHEMA_VERSION 3
 
 #define SLT_STORE_ERROR (slt_store_error_quark())
 GQuark slt_store_error_quark(void);
