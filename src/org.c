@@ -19,6 +19,9 @@ struct _SltOrgDirectory {
 	GHashTable *by_name;    /* folded name or alias -> GArray of guint row */
 	GHashTable *by_domain;  /* domain -> GUINT_TO_POINTER(row + 1) */
 	GHashTable *learned;    /* domain -> "team:..." / "overig:..." */
+	/* learned grows while other threads classify (slt_org_detect on a
+	 * worker, slt_org_directory_learn on the thread that records). */
+	GRWLock learned_lock;
 };
 
 /* Domains gemeenten.README.md names besides the main one (mail and web
@@ -162,6 +165,7 @@ slt_org_directory_new(GBytes *tsv, GError **error)
 					     (GDestroyNotify)g_array_unref);
 	dir->by_domain = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	dir->learned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_rw_lock_init(&dir->learned_lock);
 
 	for (guint ln = 0; lines[ln]; ln++) {
 		char *line = lines[ln];
@@ -232,6 +236,7 @@ slt_org_directory_free(SltOrgDirectory *dir)
 		g_hash_table_unref(dir->by_domain);
 	if (dir->learned)
 		g_hash_table_unref(dir->learned);
+	g_rw_lock_clear(&dir->learned_lock);
 	g_free(dir);
 }
 
@@ -294,19 +299,49 @@ is_freemail(const char *domain)
 	return FALSE;
 }
 
-void
+char *
+slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, const char *org)
+{
+	g_return_val_if_fail(dir != NULL, NULL);
+	if (!org || !(g_str_has_prefix(org, "team:") || g_str_has_prefix(org, "overig:")) ||
+	    !strchr(org, ':')[1])
+		return NULL;
+	/* A domain with no dot or with odd bytes is not a mail domain. */
+	if (!domain || !strchr(domain, '.') || is_freemail(domain) ||
+	    !g_str_is_ascii(domain) || strlen(domain) > 253)
+		return NULL;
+	g_autofree char *low = g_ascii_strdown(domain, -1);
+	if (row_by_domain(dir, low) >= 0)
+		return NULL;
+	g_rw_lock_writer_lock(&dir->learned_lock);
+	const char *had = g_hash_table_lookup(dir->learned, low);
+	gboolean same = had && strcmp(had, org) == 0;
+	if (!same)
+		g_hash_table_replace(dir->learned, g_strdup(low), g_strdup(org));
+	g_rw_lock_writer_unlock(&dir->learned_lock);
+	return same ? NULL : g_steal_pointer(&low);
+}
+
+char *
 slt_org_directory_learn(SltOrgDirectory *dir, const SltMessage *msg, const char *org)
 {
-	g_return_if_fail(dir != NULL && msg != NULL);
-	if (!org || !(g_str_has_prefix(org, "team:") || g_str_has_prefix(org, "overig:")))
-		return;
-	const char *d = domain_of(msg->from_addr);
-	if (!d || is_freemail(d))
-		return;
+	g_return_val_if_fail(dir != NULL && msg != NULL, NULL);
+	return slt_org_directory_learn_domain(dir, domain_of(msg->from_addr), org);
+}
+
+char *
+slt_org_directory_lookup_learned(const SltOrgDirectory *dir, const char *addr)
+{
+	g_return_val_if_fail(dir != NULL, NULL);
+	const char *d = domain_of(addr);
+	if (!d)
+		return NULL;
 	g_autofree char *low = g_ascii_strdown(d, -1);
-	if (row_by_domain(dir, low) >= 0)
-		return;
-	g_hash_table_replace(dir->learned, g_steal_pointer(&low), g_strdup(org));
+	SltOrgDirectory *w = (SltOrgDirectory *)dir;
+	g_rw_lock_reader_lock(&w->learned_lock);
+	char *org = g_strdup(g_hash_table_lookup(dir->learned, low));
+	g_rw_lock_reader_unlock(&w->learned_lock);
+	return org;
 }
 
 /* ---- tokens -------------------------------------------------------------- */
@@ -977,21 +1012,32 @@ newsletter_sender(const char *s)
 }
 
 static char *
-answer(char **why, const char *label, char *reason)
+answer_from(char **why, SltOrgSource *source, SltOrgSource src, const char *label, char *reason)
 {
 	if (why)
 		*why = reason;
 	else
 		g_free(reason);
+	if (source)
+		*source = src;
 	return g_strdup(label);
 }
 
 char *
 slt_org_detect_why(const SltOrgDirectory *dir, const SltMessage *msg, char **why)
 {
+	return slt_org_detect_source(dir, msg, why, NULL);
+}
+
+char *
+slt_org_detect_source(const SltOrgDirectory *dir, const SltMessage *msg, char **why,
+		      SltOrgSource *source)
+{
 	g_return_val_if_fail(dir != NULL && msg != NULL, g_strdup(""));
 	if (why)
 		*why = NULL;
+	if (source)
+		*source = SLT_ORG_SOURCE_NONE;
 	/* Bounces speak for a mail server, not for an organisation. */
 	if (msg->machine & (SLT_MACHINE_DAEMON_SENDER | SLT_MACHINE_DSN))
 		return g_strdup("");
@@ -1014,17 +1060,20 @@ slt_org_detect_why(const SltOrgDirectory *dir, const SltMessage *msg, char **why
 		 * display name as it is. The body's mentions of
 		 * municipalities are news, not the sender. */
 		if ((c = best(disp, C_OVERIG)))
-			return answer(why, c->label, g_strdup_printf("display name '%s'", c->line));
+			return answer_from(why, source, bulk ? SLT_ORG_SOURCE_BULK : SLT_ORG_SOURCE_DISPLAY, c->label,
+					   g_strdup_printf("display name '%s'", c->line));
 		g_autofree char *by = newsletter_sender(msg->new_text);
 		if (by) {
 			g_autofree char *label = g_strconcat("overig:", by, NULL);
-			return answer(why, label, g_strdup_printf("newsletter footer '%s'", by));
+			return answer_from(why, source, SLT_ORG_SOURCE_BULK, label,
+					   g_strdup_printf("newsletter footer '%s'", by));
 		}
 		g_autofree char *name = g_strdup(msg->from_name ? msg->from_name : "");
 		g_strstrip(name);
 		if (*name) {
 			g_autofree char *label = g_strconcat("overig:", name, NULL);
-			return answer(why, label, g_strdup_printf("bulk mail from '%s'", name));
+			return answer_from(why, source, SLT_ORG_SOURCE_BULK, label,
+					   g_strdup_printf("bulk mail from '%s'", name));
 		}
 	}
 
@@ -1034,30 +1083,36 @@ slt_org_detect_why(const SltOrgDirectory *dir, const SltMessage *msg, char **why
 	/* "In opdracht van gemeente X" anywhere in the new text. */
 	scan_acting(dir, msg->new_text, domain, sig);
 	if ((c = best(sig, C_OVERIG)))
-		return answer(why, c->label, g_strdup_printf("signature line '%s'", c->line));
+		return answer_from(why, source, SLT_ORG_SOURCE_SIGNATURE, c->label,
+				   g_strdup_printf("signature line '%s'", c->line));
 	if ((c = best(disp, C_OVERIG)))
-		return answer(why, c->label, g_strdup_printf("display name '%s'", c->line));
+		return answer_from(why, source, bulk ? SLT_ORG_SOURCE_BULK : SLT_ORG_SOURCE_DISPLAY, c->label,
+					   g_strdup_printf("display name '%s'", c->line));
 
 	g_autoptr(GArray) self = g_array_new(FALSE, FALSE, sizeof(Cand));
 	g_array_set_clear_func(self, cand_clear);
 	scan_self(dir, msg->new_text, domain, self);
 	if ((c = best(self, C_TEAM_BARE)))
-		return answer(why, c->label, g_strdup_printf("new text '%s'", c->line));
+		return answer_from(why, source, SLT_ORG_SOURCE_TEXT, c->label,
+				   g_strdup_printf("new text '%s'", c->line));
 
 	if (domain) {
-		const char *learned = g_hash_table_lookup(dir->learned, domain);
+		g_autofree char *learned = slt_org_directory_lookup_learned(dir, msg->from_addr);
 		if (learned)
-			return answer(why, learned, g_strdup_printf("earlier mail from %s", domain));
+			return answer_from(why, source, SLT_ORG_SOURCE_LEARNED, learned,
+					   g_strdup_printf("earlier mail from %s", domain));
 		int row = row_by_domain(dir, domain);
 		if (row >= 0) {
 			const Gemeente *g = g_ptr_array_index(dir->rows, row);
 			g_autofree char *label = g_strconcat("gemeente:", g->name, NULL);
-			return answer(why, label, g_strdup_printf("domain %s", domain));
+			return answer_from(why, source, SLT_ORG_SOURCE_DOMAIN, label,
+					   g_strdup_printf("domain %s", domain));
 		}
 	}
 	/* A sub-team ("Wijkteam West") is better than nothing. */
 	if ((c = best(sig, C_TEAM_WEAK)))
-		return answer(why, c->label, g_strdup_printf("signature line '%s'", c->line));
+		return answer_from(why, source, SLT_ORG_SOURCE_WEAK, c->label,
+				   g_strdup_printf("signature line '%s'", c->line));
 	return g_strdup("");
 }
 

@@ -14,8 +14,9 @@
  * included ("Den Haag"); an ambiguous name (Bergen) is settled by the
  * domain. Quoted and forwarded mail is never read.
  *
- * Leaf module: no I/O. A directory is read-only after it is built, so
- * slt_org_detect is thread-safe, except against slt_org_directory_learn. */
+ * Leaf module: no I/O. A directory is read-only after it is built except
+ * for the learned domains, which a lock guards: slt_org_detect is
+ * thread-safe, also against slt_org_directory_learn. */
 #pragma once
 
 #include <glib.h>
@@ -49,12 +50,38 @@ guint slt_org_directory_size(const SltOrgDirectory *dir);
 char *slt_org_detect_why(const SltOrgDirectory *dir, const SltMessage *msg, char **why);
 char *slt_org_detect(const SltOrgDirectory *dir, const SltMessage *msg);
 
-/* Remember that mail from msg's From domain comes from org (a "team:" or
- * "overig:" label found in an earlier message's signature), so that a
- * later message from that domain without a signature (an out-of-office
- * reply, a read receipt) gets it too. Ignored for free-mail domains,
- * municipality domains and other labels. Not thread-safe. */
-void slt_org_directory_learn(SltOrgDirectory *dir, const SltMessage *msg, const char *org);
+/* Where an answer of slt_org_detect_source came from, strongest first. */
+typedef enum {
+	SLT_ORG_SOURCE_NONE,       /* "" */
+	SLT_ORG_SOURCE_SIGNATURE,  /* the signature or the closing lines */
+	SLT_ORG_SOURCE_DISPLAY,    /* the From display name */
+	SLT_ORG_SOURCE_TEXT,       /* "werkzaam bij Stichting X" in the new text */
+	SLT_ORG_SOURCE_LEARNED,    /* the domain, learned from earlier mail */
+	SLT_ORG_SOURCE_DOMAIN,     /* a municipality's domain */
+	SLT_ORG_SOURCE_WEAK,       /* a bare sub-team in the signature ("Wijkteam West") */
+	SLT_ORG_SOURCE_BULK,       /* a newsletter's display name or footer */
+} SltOrgSource;
+
+/* As slt_org_detect_why; *source (may be NULL) says where the answer came
+ * from. Only SIGNATURE and TEXT answers are the sender's own word about
+ * their organisation: those are the ones worth learning from. */
+char *slt_org_detect_source(const SltOrgDirectory *dir, const SltMessage *msg, char **why,
+			    SltOrgSource *source);
+
+/* Remember that mail from domain comes from org (a "team:" or "overig:"
+ * label that an earlier message's signature named), so that a later
+ * message from that domain without such a signature (a short reply, an
+ * out-of-office reply, a read receipt) gets it too. Ignored (NULL) for
+ * free-mail domains (gmail, hotmail, ziggo, kpnmail...), municipality
+ * domains, "gemeente:" and empty labels. A later org for the same domain
+ * replaces the earlier one. Returns the lowercased domain (new string)
+ * when the map changed, for the caller to persist, else NULL.
+ * Thread-safe (a lock), also against slt_org_detect. */
+char *slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, const char *org);
+/* The same for msg's From domain. */
+char *slt_org_directory_learn(SltOrgDirectory *dir, const SltMessage *msg, const char *org);
+/* The learned org for addr's domain (a new string), or NULL. */
+char *slt_org_directory_lookup_learned(const SltOrgDirectory *dir, const char *addr);
 
 /* The municipality ("gemeente:<name>") whose domain addr's domain is or
  * is under, or NULL. Returns a new string. */

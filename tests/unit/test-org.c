@@ -225,16 +225,29 @@ test_machines(void)
 	g_autoptr(SltMessage) ooo = mail("Rik <rik@wijindewijk-eemland.nl>", "Ik ben afwezig.\n\nGroet, Rik\n");
 	g_autofree char *o2 = slt_org_detect(dir, ooo);
 	g_assert_cmpstr(o2, ==, "");
-	slt_org_directory_learn(dir, first, o1);
+	g_autofree char *learned = slt_org_directory_learn(dir, first, o1);
+	g_assert_cmpstr(learned, ==, "wijindewijk-eemland.nl");
+	/* the same again changes nothing: nothing to persist */
+	g_assert_null(slt_org_directory_learn(dir, first, o1));
 	g_autofree char *o3 = slt_org_detect(dir, ooo);
 	g_assert_cmpstr(o3, ==, "team:Stichting Wij in de Wijk Eemland");
 	/* Free mail and municipality domains are never learned. */
 	g_autoptr(SltMessage) gm = mail("Sandra <s@gmail.com>", "Vraag.\n");
-	slt_org_directory_learn(dir, gm, "team:Stichting X");
+	g_assert_null(slt_org_directory_learn(dir, gm, "team:Stichting X"));
+	g_assert_null(slt_org_directory_learn_domain(dir, "hotmail.com", "team:Stichting X"));
+	g_assert_null(slt_org_directory_learn_domain(dir, "ziggo.nl", "overig:X"));
 	g_autofree char *o4 = slt_org_detect(dir, gm);
 	g_assert_cmpstr(o4, ==, "");
 	g_autoptr(SltMessage) zw = mail("Jan <j@zwolle.nl>", "Vraag.\n");
-	slt_org_directory_learn(dir, zw, "team:Stichting X");
+	g_assert_null(slt_org_directory_learn(dir, zw, "team:Stichting X"));
+	g_assert_null(slt_org_directory_learn_domain(dir, "mail.zwolle.nl", "team:Stichting X"));
+	g_assert_null(slt_org_directory_learn_domain(dir, "wijkteam.example", "gemeente:Zwolle"));
+	g_assert_null(slt_org_directory_learn_domain(dir, "wijkteam.example", "team:"));
+	/* a store's saved pair, loaded at start */
+	g_autofree char *d6 = slt_org_directory_learn_domain(dir, "Buurtteam-Oost.example", "team:Buurtteam Oost");
+	g_assert_cmpstr(d6, ==, "buurtteam-oost.example");
+	g_autofree char *o6 = slt_org_directory_lookup_learned(dir, "an@buurtteam-oost.EXAMPLE");
+	g_assert_cmpstr(o6, ==, "team:Buurtteam Oost");
 	g_autofree char *o5 = slt_org_detect(dir, zw);
 	g_assert_cmpstr(o5, ==, "gemeente:Zwolle");
 }
@@ -268,9 +281,11 @@ measure(const char *set, gboolean learn)
 		g_autoptr(GError) error = NULL;
 		g_autoptr(SltMessage) m = slt_mime_parse(raw, len, &error);
 		g_assert_no_error(error);
-		g_autofree char *org = slt_org_detect(dir, m);
-		if (learn)
-			slt_org_directory_learn(dir, m, org);
+		SltOrgSource src;
+		g_autofree char *org = slt_org_detect_source(dir, m, NULL, &src);
+		/* only what the sender's own signature or text said */
+		if (learn && (src == SLT_ORG_SOURCE_SIGNATURE || src == SLT_ORG_SOURCE_TEXT))
+			g_free(slt_org_directory_learn(dir, m, org));
 		gboolean ok = strcmp(org, f[5]) == 0;
 		s.n++;
 		s.exact += ok;
