@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* sltctl classify: classify .eml files, one JSON object per line; needs
- * no config and no database. --bench measures the classifier's speed. */
+ * no config and no database. --bench measures the classifier's speed.
+ * --learn-orgs reads the files as a stream in the order given: a
+ * signature teaches its domain's org to the later files. */
 #include "sltctl.h"
 
 #include <stdio.h>
@@ -120,7 +122,7 @@ cmd_classify(SltCtl *ctl, int argc, char **argv)
 {
 	g_autofree char *model_path = NULL, *lexicon_path = NULL;
 	double bench_s = 0;
-	gboolean show_text = FALSE;
+	gboolean show_text = FALSE, learn_orgs = FALSE;
 	GOptionEntry entries[] = {
 		{ "text", 0, 0, G_OPTION_ARG_NONE, &show_text,
 		  "also print the message's parts as the classifier read them", NULL },
@@ -128,6 +130,8 @@ cmd_classify(SltCtl *ctl, int argc, char **argv)
 		  "use this model instead of the built-in one", "FILE" },
 		{ "lexicon", 0, 0, G_OPTION_ARG_FILENAME, &lexicon_path,
 		  "use this lexicon instead of the built-in one", "FILE" },
+		{ "learn-orgs", 0, 0, G_OPTION_ARG_NONE, &learn_orgs,
+		  "learn each domain's org from the earlier files' signatures", NULL },
 		{ "bench", 0, 0, G_OPTION_ARG_DOUBLE, &bench_s,
 		  "measure: classify the files in a loop for SECS seconds", "SECS" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -164,6 +168,8 @@ cmd_classify(SltCtl *ctl, int argc, char **argv)
 			continue;
 		}
 		g_autoptr(SltClassification) r = slt_classify(c, msg);
+		if (learn_orgs)
+			g_free(slt_classifier_learn_org(c, msg, r));
 		print_json(argv[i], r, show_text ? msg : NULL);
 		slt_message_free(msg);
 	}

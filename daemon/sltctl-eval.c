@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* sltctl eval: classify a labelled set and compare: accuracy per field,
  * per-label precision/recall, confusion matrices, misclassified files.
- * --min FIELD=X and --max-dropped N turn it into a check (exit 1). */
+ * --min FIELD=X and --max-dropped N turn it into a check (exit 1).
+ * --learn-orgs reads the sets as sltd reads its mailbox: in file order
+ * (the sets are numbered by date), each message's signature teaching the
+ * org of its domain to later messages (slt_classifier_learn_org). */
 #include "sltctl.h"
 
 #include <stdio.h>
@@ -14,7 +17,7 @@
 int
 cmd_eval(SltCtl *ctl, int argc, char **argv)
 {
-	g_autofree char *model_path = NULL, *lexicon_path = NULL;
+	g_autofree char *model_path = NULL, *lexicon_path = NULL, *learn_orgs = NULL;
 	gboolean exclude_trained = FALSE, heldout_only = FALSE, quiet = FALSE;
 	g_auto(GStrv) mins = NULL;
 	int max_dropped = -1;
@@ -30,6 +33,10 @@ cmd_eval(SltCtl *ctl, int argc, char **argv)
 		  "FIELD=X" },
 		{ "max-dropped", 0, 0, G_OPTION_ARG_INT, &max_dropped,
 		  "fail when more requests than N are classified automatisch or overig", "N" },
+		{ "learn-orgs", 0, 0, G_OPTION_ARG_STRING, &learn_orgs,
+		  "learn each domain's org from earlier messages' signatures, in file order: "
+		  "from every message read ('all', as sltd does with its mailbox) or only "
+		  "from the ones scored ('scored'); default 'none'", "all|scored|none" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no list of misclassified files", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
@@ -37,6 +44,14 @@ cmd_eval(SltCtl *ctl, int argc, char **argv)
 		return 2;
 	if (argc < 2)
 		return sltctl_fail("eval: no labelled set; usage: sltctl eval DIR...");
+	enum { LEARN_NONE, LEARN_SCORED, LEARN_ALL } learn = LEARN_NONE;
+	if (learn_orgs && strcmp(learn_orgs, "all") == 0)
+		learn = LEARN_ALL;
+	else if (learn_orgs && strcmp(learn_orgs, "scored") == 0)
+		learn = LEARN_SCORED;
+	else if (learn_orgs && strcmp(learn_orgs, "none") != 0)
+		return sltctl_fail("eval: --learn-orgs is 'all', 'scored' or 'none', not '%s'",
+				   learn_orgs);
 	g_autoptr(SltClassifier) c = sltctl_load_classifier("eval", model_path, lexicon_path);
 	if (!c)
 		return 1;
@@ -49,23 +64,32 @@ cmd_eval(SltCtl *ctl, int argc, char **argv)
 	guint trained = 0, skipped = 0, broken = 0;
 	for (guint i = 0; i < items->len; i++) {
 		SltCorpusItem *it = items->pdata[i];
+		gboolean score = TRUE;
 		if (heldout_only && !it->heldout) {
 			skipped++;
-			continue;
+			score = FALSE;
 		}
 		gsize len;
 		const char *raw = g_bytes_get_data(it->raw, &len);
-		if (slt_classifier_trained_on(c, raw, len)) {
+		if (score && slt_classifier_trained_on(c, raw, len)) {
 			trained++;
 			if (exclude_trained)
-				continue;
+				score = FALSE;
 		}
 		if (!it->msg) {
-			broken++;
+			broken += score;
 			continue;
 		}
+		if (!score && learn != LEARN_ALL)
+			continue;
+		/* Learning reads signatures, never labels: a message left out
+		 * of the figures may still teach a domain, as the mailbox's
+		 * earlier mail does in sltd. */
 		g_autoptr(SltClassification) r = slt_classify(c, it->msg);
-		slt_eval_add(ev, it, r);
+		if (learn != LEARN_NONE)
+			g_free(slt_classifier_learn_org(c, it->msg, r));
+		if (score)
+			slt_eval_add(ev, it, r);
 	}
 	g_autoptr(GString) out = g_string_new(NULL);
 	if (trained)

@@ -726,7 +726,7 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 	/* The organisation (org.c: signature, display name, domain). The
 	 * directory is only read here: slt_org_detect is thread-safe. */
 	char *org_why = NULL;
-	r->org = slt_org_detect_why(c->orgs, msg, &org_why);
+	r->org = slt_org_detect_source(c->orgs, msg, &org_why, &r->org_source);
 	if (!r->org)
 		r->org = g_strdup("");
 	if (org_why)
@@ -771,4 +771,38 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 	slt_doc_clear(&doc);
 	pool_give(c, tp);
 	return r;
+}
+
+char *
+slt_classifier_learn_org(SltClassifier *c, const SltMessage *msg, SltClassification *r)
+{
+	g_return_val_if_fail(c != NULL && msg != NULL && r != NULL, NULL);
+	/* Bounces speak for a mail server (org.c says "" for them). */
+	if (msg->machine & (SLT_MACHINE_DAEMON_SENDER | SLT_MACHINE_DSN))
+		return NULL;
+	if (r->org_source == SLT_ORG_SOURCE_SIGNATURE || r->org_source == SLT_ORG_SOURCE_TEXT)
+		return slt_org_directory_learn(c->orgs, msg, r->org);
+	if (r->org_source == SLT_ORG_SOURCE_NONE || r->org_source == SLT_ORG_SOURCE_WEAK) {
+		g_autofree char *learned = slt_org_directory_lookup_learned(c->orgs, msg->from_addr);
+		if (learned) {
+			g_free(r->org);
+			r->org = g_steal_pointer(&learned);
+			r->org_source = SLT_ORG_SOURCE_LEARNED;
+			why_add(r->why, "organisatie uit eerdere mail van hetzelfde domein");
+		}
+	}
+	return NULL;
+}
+
+gboolean
+slt_classifier_add_learned_org(SltClassifier *c, const char *domain, const char *org)
+{
+	g_return_val_if_fail(c != NULL, FALSE);
+	g_autofree char *changed = slt_org_directory_learn_domain(c->orgs, domain, org);
+	if (changed)
+		return TRUE;
+	/* refused, or already known with this org */
+	g_autofree char *addr = g_strconcat("@", domain ? domain : "", NULL);
+	g_autofree char *now = slt_org_directory_lookup_learned(c->orgs, addr);
+	return now && g_strcmp0(now, org) == 0;
 }

@@ -16,6 +16,7 @@
 
 #include <glib.h>
 #include "mime.h"
+#include "org.h"
 
 typedef struct {
 	char *intent;          /* sparring werkpakket vraag afmelden automatisch overig */
@@ -23,6 +24,7 @@ typedef struct {
 	GPtrArray *kenmerken;  /* char* k1-... ids; never NULL */
 	GPtrArray *packages;   /* char* package ids, or the single id "alle"; never NULL */
 	char *org;             /* "gemeente:Utrecht", "team:...", "overig:...", or "" */
+	SltOrgSource org_source;  /* where org came from (org.h) */
 	double confidence;     /* 0.0 - 1.0, of the intent */
 	double theme_confidence;
 	gboolean review;       /* below the threshold: staff should look */
@@ -61,6 +63,23 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltClassifier, slt_classifier_free)
 /* Classify one parsed message. Never fails; returns a new result (owned by
  * the caller). Thread-safe for concurrent calls on one classifier. */
 SltClassification *slt_classify(const SltClassifier *c, const SltMessage *msg);
+
+/* The organisation as a stream. sltd records mail in arrival order; call
+ * this once per message, in that order, on the thread that records, after
+ * slt_classify gave r (workers may classify later mail meanwhile):
+ * - when r's org came from no more than a bare sub-team or nothing, and an
+ *   earlier message from msg's From domain named its team or organisation
+ *   in its signature, r->org becomes that (r->why says so);
+ * - when r's org ("team:" or "overig:") came from msg's own signature or
+ *   text, it is remembered for msg's domain (never labels, never free-mail
+ *   or municipality domains: org.h).
+ * Returns the domain newly remembered (a new string; the caller may
+ * persist the pair (domain, r->org) and load it again at start with
+ * slt_classifier_add_learned_org), or NULL when nothing changed. */
+char *slt_classifier_learn_org(SltClassifier *c, const SltMessage *msg, SltClassification *r);
+/* Load one remembered pair, e.g. from the store at start. FALSE when it
+ * is refused (see slt_org_directory_learn_domain). */
+gboolean slt_classifier_add_learned_org(SltClassifier *c, const char *domain, const char *org);
 
 /* Whether the classifier's model was trained on this raw message (the
  * model records a hash of each training message): evaluations leave
