@@ -305,6 +305,17 @@ static const char *const migrations[] = {
 	"  WHERE state IN ('queued', 'sending', 'sent');"
 	"CREATE INDEX outbox_rcpt_live ON outbox(rcpt, created_at, kind, package, state)"
 	"  WHERE state IN ('queued', 'sending', 'sent');",
+	/* 4: the organisation a sender domain's mail signed with (classify.h
+	 * slt_classifier_learn_org), so that a restarted sltd still knows
+	 * that jgtrivierenland.nl is "team:Stichting JGT Rivierenland" when
+	 * the next message from there has no signature (store-orgs.c). An
+	 * organisation's domain, no person's data: erasure leaves it. */
+	"CREATE TABLE org_domains ("
+	"  domain TEXT PRIMARY KEY,"
+	"  org TEXT NOT NULL CHECK (org LIKE 'team:_%' OR org LIKE 'overig:_%'),"
+	"  learned_at INTEGER NOT NULL,"
+	"  message_row INTEGER REFERENCES messages(id) ON DELETE SET NULL"
+	");",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == SLT_STORE_SCHEMA_VERSION);

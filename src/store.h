@@ -15,6 +15,8 @@
  *   store-queue.c     what staff read and change (store-queue.h; sltctl
  *                     and the web view): request edits (optimistic:
  *                     version), label_corrections, audit, erasure
+ *   store-orgs.c      org_domains (the organisation learned per sender
+ *                     domain)
  *
  * Conventions: times are Unix seconds (UTC) in INTEGER columns; label
  * lists (kenmerken, packages, why, machine evidence, defects) are JSON
@@ -35,7 +37,7 @@
 #include "classify.h"
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define SLT_STORE_SCHEMA_VERSION 3
+#define SLT_STORE_SCHEMA_VERSION 4
 
 #define SLT_STORE_ERROR (slt_store_error_quark())
 GQuark slt_store_error_quark(void);
@@ -278,3 +280,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltRequestRow, slt_request_row_free)
  * requests, dead_letters. */
 gboolean slt_store_counts(SltStore *store, gint64 *messages, gint64 *requests,
 			  gint64 *dead_letters, GError **error);
+
+/* ---- store-orgs.c: organisations learned per sender domain ---- */
+
+/* Remember (domain, org) as slt_classifier_learn_org returned it for the
+ * message recorded as message_row (0: none); a later org for the domain
+ * replaces the earlier one. Inside the caller's transaction (the one
+ * that records the message). */
+gboolean slt_store_org_domain_put(SltStore *store, const char *domain, const char *org,
+				  gint64 message_row, GError **error);
+
+typedef void (*SltStoreOrgDomainFunc)(const char *domain, const char *org, gpointer user_data);
+/* Every remembered pair, oldest first (so that a replaced one cannot come
+ * back), for slt_classifier_add_learned_org at start. */
+gboolean slt_store_org_domains_each(SltStore *store, SltStoreOrgDomainFunc fn,
+				    gpointer user_data, GError **error);
