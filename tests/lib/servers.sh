@@ -135,9 +135,12 @@ case $SLT_BUILD in /*) ;; *) SLT_BUILD=$SLT_SRCDIR/$SLT_BUILD ;; esac
 SLT_PY=/usr/bin/python3
 SLTD=$SLT_BUILD/sltd
 SLTCTL=$SLT_BUILD/sltctl
-# tests/valgrind.sh: every sltd and sltctl the tests run goes through memcheck.
+# tests/valgrind.sh: every sltd, sltctl and sltweb the tests run goes
+# through memcheck (tests/lib/web.sh keeps an SLTWEB set here).
 if [ "${SLT_VALGRIND:-0}" = 1 ]; then
 	SLTD=$SLT_TESTLIB/valgrind/sltd SLTCTL=$SLT_TESTLIB/valgrind/sltctl
+	SLTWEB=$SLT_TESTLIB/valgrind/sltweb
+	export SLTWEB
 fi
 SLT_CORPUS=$SLT_SRCDIR/tests/corpus/messages
 export SLT_TESTLIB SLT_SRCDIR SLT_BUILD SLT_PY SLTD SLTCTL SLT_CORPUS
