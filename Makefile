@@ -51,7 +51,7 @@ PROGS     := $(B)/sltd $(B)/sltctl $(B)/sltweb
 UNIT_SRC  := $(wildcard tests/unit/test-*.c)
 UNIT      := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps check unit integration bench demo install clean fuzz model
+.PHONY: all deps check unit integration bench demo install clean fuzz model valgrind
 .DELETE_ON_ERROR:
 
 all: deps
@@ -123,6 +123,10 @@ unit: programs
 
 integration: programs
 	@SLT_BUILD=$(B) tests/run.sh --integration
+
+# `make valgrind`: every unit and integration test under memcheck (slow).
+valgrind: deps
+	@tests/valgrind.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory programs
