@@ -10,9 +10,12 @@
  * change meets recorded messages again; the store's dedupe (Message-ID +
  * SHA-256 of the bytes) keeps them once.
  *
- * The work: the main thread reads the server's pipelined FETCH and owns
- * the database; worker threads hash, parse and classify (pure work on
- * one message each); results are written strictly in UID order. A batch
+ * The work: a reader thread reads the server's pipelined FETCH; worker
+ * threads hash, parse and classify (pure work on one message each); the
+ * calling thread owns the database and writes the results strictly in
+ * UID order. Reading, preparing and writing overlap: when one thread
+ * both read and wrote, the workers ran dry during every batch's commit
+ * (make bench: 4.6 s against 3.x s for 10,000 messages). A batch
  * that meets a message-scoped failure (the store or the reply hook
  * refusing one message) is rolled back and written again one message
  * per transaction, the refused one as a dead letter: a per-message
@@ -80,6 +83,14 @@ typedef struct {
 	GCond cond;
 	GQueue inflight;             /* Item*, UID order */
 	gsize inflight_bytes;
+	/* The fetch on its own thread (reader), under lock. */
+	gboolean stop;               /* the writer wants no more messages */
+	gboolean fetch_done;
+	gboolean fetch_ok;
+	GError *fetch_err;
+	SltImap *imap;
+	const guint32 *uids;
+	guint n_uids;
 	GPtrArray *batch;            /* Item*, done, UID order */
 	gsize batch_bytes;
 } Pass;
@@ -335,52 +346,12 @@ flush_batch(Pass *p, GError **error)
 	return ok;
 }
 
-/* Move finished messages from the head of the queue into the batch,
- * writing full batches; wait for the head while more than max_items (or
- * max_bytes) are in flight. drain(p, 0, 0, ...) waits for all. */
-static gboolean
-drain(Pass *p, guint max_items, gsize max_bytes, GError **error)
+/* A fetched message as an Item: refused at once when it is above the
+ * cap or has crashed sltd too often. */
+static Item *
+new_item(Pass *p, const SltImapMessage *m)
 {
-	g_mutex_lock(&p->lock);
-	for (;;) {
-		Item *head = g_queue_peek_head(&p->inflight);
-		if (!head)
-			break;
-		if (!head->done) {
-			if (p->inflight.length <= max_items && p->inflight_bytes <= max_bytes)
-				break;
-			g_cond_wait(&p->cond, &p->lock);
-			continue;
-		}
-		g_queue_pop_head(&p->inflight);
-		p->inflight_bytes -= head->size;
-		g_mutex_unlock(&p->lock);
-		g_ptr_array_add(p->batch, head);
-		p->batch_bytes += head->size;
-		if ((p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES) &&
-		    !flush_batch(p, error))
-			return FALSE;
-		g_mutex_lock(&p->lock);
-	}
-	g_mutex_unlock(&p->lock);
-	return TRUE;
-}
-
-static gboolean
-on_message(const SltImapMessage *m, gpointer user_data, GError **error)
-{
-	Pass *p = user_data;
 	const SltIngestOptions *opt = p->opt;
-	if (opt->progress && !opt->progress(opt->progress_data)) {
-		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the pass was stopped");
-		return FALSE;
-	}
-	if (p->failed) {
-		g_set_error_literal(error, SLT_STORE_ERROR, SLT_STORE_ERROR_FAILED,
-				    "the store failed earlier in this pass");
-		return FALSE;
-	}
-
 	Item *it = g_new0(Item, 1);
 	it->uid = m->uid;
 	it->flags = g_strdup(m->flags);
@@ -397,25 +368,126 @@ on_message(const SltImapMessage *m, gpointer user_data, GError **error)
 		it->refused = g_strdup_printf("message of %zu bytes is above the cap of %" G_GINT64_FORMAT
 					      " bytes ([imap] max-message-size)", m->size,
 					      opt->cfg->max_message_size);
+	return it;
+}
 
-	if (p->careful || !p->pool) {
-		prepare(it, opt, p->crash_on);
-		g_ptr_array_add(p->batch, it);
-		p->batch_bytes += it->size;
-		if (p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES)
-			return flush_batch(p, error);
-		return TRUE;
+/* The fetch's callback when everything happens on this thread (a
+ * careful pass, one worker, or one message): prepare, batch, write. */
+static gboolean
+on_message(const SltImapMessage *m, gpointer user_data, GError **error)
+{
+	Pass *p = user_data;
+	const SltIngestOptions *opt = p->opt;
+	if (opt->progress && !opt->progress(opt->progress_data)) {
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the pass was stopped");
+		return FALSE;
 	}
+	if (p->failed) {
+		g_set_error_literal(error, SLT_STORE_ERROR, SLT_STORE_ERROR_FAILED,
+				    "the store failed earlier in this pass");
+		return FALSE;
+	}
+	Item *it = new_item(p, m);
+	prepare(it, opt, p->crash_on);
+	g_ptr_array_add(p->batch, it);
+	p->batch_bytes += it->size;
+	if (p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES)
+		return flush_batch(p, error);
+	return TRUE;
+}
 
+/* The fetch's callback on the reader thread: queue the message for the
+ * workers, first waiting while too much is in flight (what bounds the
+ * memory, whatever the workers' and the writer's speed). */
+static gboolean
+on_message_queued(const SltImapMessage *m, gpointer user_data, GError **error)
+{
+	Pass *p = user_data;
+	Item *it = new_item(p, m);
 	g_mutex_lock(&p->lock);
+	while (!p->stop && p->inflight.length > 0 &&
+	       (p->inflight.length >= INFLIGHT_MAX ||
+		p->inflight_bytes + it->size > INFLIGHT_MAX_BYTES))
+		g_cond_wait(&p->cond, &p->lock);
+	if (p->stop) {
+		g_mutex_unlock(&p->lock);
+		item_free(it);
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the pass was stopped");
+		return FALSE;
+	}
 	g_queue_push_tail(&p->inflight, it);
 	p->inflight_bytes += it->size;
 	if (it->refused)
 		it->done = TRUE;
+	/* Once the lock is let go the writer may take (and free) a done
+	 * item: decide before. */
+	gboolean to_pool = !it->done;
+	g_cond_broadcast(&p->cond);
 	g_mutex_unlock(&p->lock);
-	if (!it->done)
+	if (to_pool)
 		g_thread_pool_push(p->pool, it, NULL);
-	return drain(p, INFLIGHT_MAX, INFLIGHT_MAX_BYTES, error);
+	return TRUE;
+}
+
+static gpointer
+reader_main(gpointer data)
+{
+	Pass *p = data;
+	GError *err = NULL;
+	gboolean ok = slt_imap_fetch(p->imap, p->uids, p->n_uids,
+				     (gsize)p->opt->cfg->max_message_size, on_message_queued, p, &err);
+	g_mutex_lock(&p->lock);
+	p->fetch_ok = ok;
+	p->fetch_err = err;
+	p->fetch_done = TRUE;
+	g_cond_broadcast(&p->cond);
+	g_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* This thread's part while the reader fetches: take the prepared
+ * messages in UID order and write them in batches, until the fetch has
+ * ended and nothing is left in flight. After a store failure or a stop
+ * (the progress hook) the reader is told to stop; what is already in
+ * flight is still written (after a failure: waited for and dropped). */
+static gboolean
+write_queued(Pass *p, GError **error)
+{
+	const SltIngestOptions *opt = p->opt;
+	gboolean ok = TRUE;
+	g_mutex_lock(&p->lock);
+	for (;;) {
+		Item *head = g_queue_peek_head(&p->inflight);
+		if (!head || !head->done) {
+			if (!head && p->fetch_done)
+				break;
+			g_cond_wait(&p->cond, &p->lock);
+			continue;
+		}
+		g_queue_pop_head(&p->inflight);
+		p->inflight_bytes -= head->size;
+		g_cond_broadcast(&p->cond);
+		g_mutex_unlock(&p->lock);
+		g_ptr_array_add(p->batch, head);
+		p->batch_bytes += head->size;
+		gboolean stop = FALSE;
+		if ((p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES) &&
+		    !flush_batch(p, ok ? error : NULL)) {
+			ok = FALSE;
+			stop = TRUE;
+		}
+		if (opt->progress && !opt->progress(opt->progress_data))
+			stop = TRUE;
+		g_mutex_lock(&p->lock);
+		if (stop) {
+			p->stop = TRUE;
+			g_cond_broadcast(&p->cond);
+		}
+	}
+	g_mutex_unlock(&p->lock);
+	if (!flush_batch(p, ok ? error : NULL))
+		ok = FALSE;
+	return ok;
 }
 
 /* Keyword and MOVE for every recorded message still waiting for them
@@ -554,17 +626,39 @@ slt_ingest_run(const SltIngestOptions *opt, SltImap *imap, SltIngestStats *stats
 
 	gboolean ok = TRUE;
 	g_autoptr(GError) err = NULL;
-	if (uids->len)
+	GThread *reader = NULL;
+	if (p.pool && uids->len) {
+		p.imap = imap;
+		p.uids = (const guint32 *)(const void *)uids->data;
+		p.n_uids = uids->len;
+		reader = g_thread_try_new("sltd-fetch", reader_main, &p, NULL);
+		if (!reader) {
+			/* No thread: everything here, one message at a time. */
+			g_thread_pool_free(p.pool, FALSE, TRUE);
+			p.pool = NULL;
+		}
+	}
+	if (reader) {
+		g_autoptr(GError) werr = NULL;
+		gboolean wok = write_queued(&p, &werr);
+		g_thread_join(reader);
+		ok = p.fetch_ok;
+		err = p.fetch_err;
+		/* A store failure is the cause; the fetch then only stopped. */
+		if (!wok) {
+			ok = FALSE;
+			g_clear_error(&err);
+			err = g_steal_pointer(&werr);
+		}
+	} else if (uids->len) {
 		ok = slt_imap_fetch(imap, (const guint32 *)(const void *)uids->data, uids->len,
 				    (gsize)cfg->max_message_size, on_message, &p, &err);
-	/* What arrived before a broken fetch is complete: write it. After a
-	 * store failure, drain only waits for the workers and writes
-	 * nothing. */
-	g_autoptr(GError) derr = NULL;
-	if (!drain(&p, 0, 0, &derr) || !flush_batch(&p, derr ? NULL : &derr)) {
-		if (ok) {
+		/* What arrived before a broken fetch is complete: write it.
+		 * After a store failure, flush_batch writes nothing. */
+		g_autoptr(GError) ferr = NULL;
+		if (!flush_batch(&p, &ferr) && ok) {
 			ok = FALSE;
-			g_propagate_error(&err, g_steal_pointer(&derr));
+			g_propagate_error(&err, g_steal_pointer(&ferr));
 		}
 	}
 	if (p.pool)
