@@ -227,7 +227,13 @@ write_item(Pass *p, const Item *it, Acc *acc, char **why, GError **error)
 	SltRecordResult r;
 	g_autoptr(GError) err = NULL;
 	slt_crashguard_busy(it->uid);
+	/* Here, not in the workers: what a message teaches must be known
+	 * before the next one in UID order is recorded. */
+	g_autofree char *learned = opt->learn_orgs ?
+		slt_classifier_learn_org(opt->learn_orgs, it->msg, it->labels) : NULL;
 	gboolean ok = slt_store_record_incoming(opt->store, &in, &r, &err);
+	if (ok && learned && r.status != SLT_RECORD_DUPLICATE)
+		ok = slt_store_org_domain_put(opt->store, learned, it->labels->org, r.message_row, &err);
 	if (ok && r.status != SLT_RECORD_DUPLICATE && opt->react) {
 		SltIngested ing = {
 			.message_row = r.message_row, .request_id = r.request_id,

@@ -40,14 +40,20 @@ typedef struct {
 	const SltConfig *cfg;        /* [imap] and the size cap */
 	SltStore *store;
 	const SltClassifier *classifier;
+	/* Set (the same classifier): organisations as a stream. Each message,
+	 * in UID order as it is recorded, goes through
+	 * slt_classifier_learn_org, and a newly learned (domain, org) is
+	 * stored with it (slt_store_org_domain_put). NULL: not. */
+	SltClassifier *learn_orgs;
 	SltIngestReactFunc react;    /* NULL: record only, queue no reply */
 	gpointer react_data;
 	guint poison_limit;          /* passes that may die on one message before it
 				      * is set aside as a dead letter; 0: 3 */
 	guint workers;               /* threads that parse and classify; 0: one per CPU;
 				      * 1: all on the calling thread */
-	/* Called on the calling thread before each fetched message is taken
-	 * on (the service pings the watchdog from it and stops on SIGTERM).
+	/* Called on the calling thread once per fetched message, as it is
+	 * taken on or written (the service pings the watchdog from it and
+	 * stops on SIGTERM).
 	 * Return FALSE to stop: the messages already taken on are finished
 	 * and recorded, the rest waits for the next pass, and the pass
 	 * returns FALSE with G_IO_ERROR_CANCELLED. NULL: never stop. */

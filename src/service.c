@@ -221,6 +221,12 @@ read_optional(const char *path, GError **error)
 	return g_bytes_new_take(data, len);
 }
 
+static void
+add_learned_org(const char *domain, const char *org, gpointer data)
+{
+	slt_classifier_add_learned_org(data, domain, org);
+}
+
 /* Build everything config_path describes into *p. store: an open store
  * to use when the path is the same (reload), or NULL. On failure *p is
  * cleared (an adopted store is not closed) and error says why. */
@@ -253,6 +259,11 @@ parts_load(Parts *p, const char *config_path, SltStore *store, const char *store
 	if (!p->classifier) {
 		g_set_error(error, SLT_SERVICE_ERROR, SLT_SERVICE_ERROR_CONFIG,
 			    "cannot load the classifier: %s", err->message);
+		goto fail;
+	}
+	/* The organisations learned from earlier mail (ingest.h learn_orgs). */
+	if (!slt_store_org_domains_each(p->store, add_learned_org, p->classifier, &err)) {
+		g_set_error(error, SLT_SERVICE_ERROR, SLT_SERVICE_ERROR_STORE, "%s", err->message);
 		goto fail;
 	}
 	p->responder = slt_responder_new(p->cfg, p->store, &err);
@@ -533,6 +544,7 @@ pass_options(SltService *svc, SltIngestOptions *opt, gboolean in_loop)
 		.cfg = svc->p.cfg,
 		.store = svc->p.store,
 		.classifier = svc->p.classifier,
+		.learn_orgs = svc->p.classifier,
 		.react = service_react,
 		.react_data = svc,
 		.progress = in_loop ? pass_progress : NULL,

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Organisations as a stream, through the real Dovecot: a message whose
+# signature names its local team teaches sltd the sender's domain, so a
+# later message from that domain without such a signature gets the team
+# too; the pair is stored (org_domains) and still known after a restart;
+# free-mail and municipality domains are never learned.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/servers.sh"
+. "$(dirname "$0")/lib/sltd.sh"
+. "$(dirname "$0")/lib/service.sh"
+
+dovecot_start || bail_out "dovecot_start failed"
+smtp_start || bail_out "smtp_start failed"
+service_config
+
+# mail FILE MESSAGE-ID FROM BODY
+mail() {
+	local f=$SLT_TMP/$1
+	{
+		printf 'From: %s\r\n' "$3"
+		printf 'To: Stevige lokale teams <stevigelokaleteams@vng.nl>\r\n'
+		printf 'Subject: Vraag over het werkpakket\r\n'
+		printf 'Date: Tue, 18 Mar 2025 10:00:00 +0100\r\n'
+		printf 'Message-ID: <%s>\r\n' "$2"
+		printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+		printf '%b' "$4"
+	} >"$f"
+	echo "$f"
+}
+org_of() { sql "SELECT coalesce(org, '') FROM messages WHERE message_id = '$1'"; }
+
+signed='Beste mensen,\r\n\r\nKunnen wij met jullie sparren over de inrichting van onze wijkteams?\r\n\r\nMet vriendelijke groet,\r\n\r\nIlse Verbeek\r\nteamleider\r\nStichting Wijkteams Rivierenland\r\n'
+bare='Hoi,\r\n\r\nWanneer verschijnt het werkpakket over kwaliteit? Graag ontvangen.\r\n\r\nGroet, Ilse\r\n'
+
+imap_load INBOX \
+	"$(mail a.eml a1@wijkteamsrivierenland.nl 'Ilse Verbeek <i.verbeek@wijkteamsrivierenland.nl>' "$signed")" \
+	"$(mail b.eml b1@wijkteamsrivierenland.nl 'Ilse Verbeek <i.verbeek@wijkteamsrivierenland.nl>' "$bare")" \
+	"$(mail c.eml c1@gmail.com 'Kees <kees.jansen@gmail.com>' "$signed")" \
+	"$(mail d.eml d1@gmail.com 'Kees <kees.jansen@gmail.com>' "$bare")" \
+	>/dev/null || bail_out "imap_load failed"
+sltd_once
+is "$?" 0 "first pass exits 0"
+is "$(org_of a1@wijkteamsrivierenland.nl)" "team:Stichting Wijkteams Rivierenland" \
+	"the signature names the team"
+is "$(org_of b1@wijkteamsrivierenland.nl)" "team:Stichting Wijkteams Rivierenland" \
+	"a later message from that domain without it gets the team (learned in the same pass)"
+is "$(sql "SELECT org FROM org_domains WHERE domain = 'wijkteamsrivierenland.nl'")" \
+	"team:Stichting Wijkteams Rivierenland" "the pair is stored with the message"
+is "$(sql "SELECT count(*) FROM org_domains WHERE domain = 'gmail.com'")" 0 "a free-mail domain is never learned"
+is "$(org_of d1@gmail.com)" "" "so another gmail sender's bare message gets no team"
+
+# A restart: the stored pair is loaded again.
+imap_load INBOX \
+	"$(mail e.eml e1@wijkteamsrivierenland.nl 'Piet Bakker <p.bakker@wijkteamsrivierenland.nl>' "$bare")" \
+	>/dev/null
+sltd_once
+is "$?" 0 "second pass (a new process) exits 0"
+is "$(org_of e1@wijkteamsrivierenland.nl)" "team:Stichting Wijkteams Rivierenland" \
+	"after a restart the stored pair still teaches the domain"
+done_testing
