@@ -19,6 +19,9 @@
 #                                 MIME-Version, Content-Type are added when
 #                                 absent
 #   X-Gen-Shape: dsn|mdn          (optional) build a multipart/report
+#   X-Gen-Shape: html|htmlonly    (optional) multipart/alternative with an
+#                                 HTML part made from the body (Outlook-like
+#                                 markup), or text/html alone
 #   X-Gen-Rcpt: addr              (optional) recipient named in the report
 #   X-Gen-Reply: yes|no           (optional) force/suppress In-Reply-To
 #   <empty line>
@@ -258,6 +261,38 @@ def body_part(text):
     return part
 
 
+def html_of(text):
+    """Outlook-like HTML for a plain body: a paragraph per line, empty
+    lines as empty paragraphs, "> " quotes in a blockquote."""
+    import html as h
+    out = ['<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+           '<style>p.MsoNormal{margin:0;font-family:Calibri,sans-serif;font-size:11pt}</style>'
+           '</head><body lang="NL"><div class="WordSection1">']
+    quote = False
+    for line in text.split('\n'):
+        q = line.startswith('>')
+        if q and not quote:
+            out.append('<blockquote style="border-left:1px solid #ccc;padding-left:6px">')
+        elif quote and not q:
+            out.append('</blockquote>')
+        quote = q
+        if q:
+            line = line[1:].lstrip(' ')
+        out.append('<p class="MsoNormal">%s</p>' % (h.escape(line) if line.strip() else '&nbsp;'))
+    if quote:
+        out.append('</blockquote>')
+    out.append('</div></body></html>')
+    return '\n'.join(out)
+
+
+def html_part(text):
+    part = EmailMessage(policy=email.policy.default)
+    part.set_content(html_of(text) + '\n', subtype='html', charset='utf-8',
+                     cte='quoted-printable')
+    del part['MIME-Version']
+    return part
+
+
 def build_one(n, total, f, hdrs, body, macros):
     d = msg_date(n)
     ctx = date_ctx(d, n)
@@ -277,6 +312,14 @@ def build_one(n, total, f, hdrs, body, macros):
 
     if shape == 'plain':
         msg = body_part(body)
+    elif shape == 'htmlonly':
+        msg = html_part(body)
+    elif shape == 'html':
+        msg = EmailMessage(policy=email.policy.default)
+        msg.make_alternative()
+        msg.set_boundary('=_slt_%s' % hashlib.sha256(('a|%d' % n).encode()).hexdigest()[:24])
+        msg.attach(body_part(body))
+        msg.attach(html_part(body))
     elif shape in ('dsn', 'mdn'):
         msg = EmailMessage(policy=email.policy.default)
         msg.make_mixed()
@@ -365,7 +408,7 @@ def check_file(name, data):
     for part in m.walk():
         if part.defects:
             die('%s: defects %r' % (name, part.defects))
-    if m.get_body(preferencelist=('plain',)) is None:
+    if m.get_body(preferencelist=('plain', 'html')) is None:
         die('%s: no text/plain body' % name)
 
 
