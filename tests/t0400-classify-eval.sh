@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/servers.sh"
 
-plan 11
+plan 13
 slt_tmpdir
 cd "$SLT_SRCDIR" || bail_out "no source dir"
 [ -x "$SLTCTL" ] || bail_out "no $SLTCTL (make first)"
@@ -53,26 +53,38 @@ if ! cmp -s data/model.tsv "$SLT_TMP/model.tsv"; then
 fi
 same_bytes data/model.tsv "$SLT_TMP/model.tsv" "data/model.tsv equals a fresh 'make model'"
 
-# -- 10-fold cross-validation over the pool (523 messages) --
-# measured: intent 0.966, theme 0.968, packages 0.996, org 0.931, dropped 0
+# -- 10-fold cross-validation over the pool (581 messages) --
+# measured: intent 0.948, theme 0.960, packages 0.993, org 0.924, dropped 0
+# (the pool grew by 58 messages of the kinds that were wrong before:
+# offers, events, newsletters and misdirected mail that mention sessions,
+# packages or the themes, and questions that look like those; the 523 of
+# before measured intent 0.966 with the earlier rules)
 ok "10-fold cross-validation meets its floors" \
-	"$SLTCTL" crossval -q -k 10 --min intent=0.95 --min theme=0.95 --min packages=0.98 \
-	--min org=0.91 --max-dropped 0 data/train tests/corpus
+	"$SLTCTL" crossval -q -k 10 --min intent=0.93 --min theme=0.94 --min packages=0.98 \
+	--min org=0.90 --max-dropped 0 data/train tests/corpus
 
-# -- the held-out part of data/train (90 messages, never trained on) --
-# measured: intent 0.944, theme 0.968, packages 0.989, org 0.933, dropped 1
-# (one labelled request classified overig: the issue's target of none is
-# not met on this set, and the floor says so)
-out=$("$SLTCTL" eval -q --heldout --exclude-trained --min intent=0.91 --min theme=0.93 \
-	--min packages=0.95 --min org=0.90 --max-dropped 1 data/train)
+# -- the held-out part of data/train (105 messages, never trained on: the
+# first 90 and 15 of the second batch, written before the model saw them) --
+# measured: intent 0.952, theme 0.985, packages 0.990, org 0.933, dropped 0
+out=$("$SLTCTL" eval -q --heldout --exclude-trained --min intent=0.93 --min theme=0.95 \
+	--min packages=0.95 --min org=0.90 --max-dropped 0 data/train)
 st=$?
 diag "$(grep -E '^(messages|intent |theme |packages |org |requests|FAIL)' <<<"$out")"
 is "$st" 0 "held-out data/train meets its floors"
-like "$out" "messages: 90" "the held-out files are all evaluated, none left out as trained"
+like "$out" "messages: 105" "the held-out files are all evaluated, none left out as trained"
+# The organisation as sltd sees it: the mailbox read in order, each
+# signature teaching its domain's org to later mail (the training files
+# teach too: learning reads signatures, never labels).
+# measured: org 0.971 (0.933 without learning)
+out=$("$SLTCTL" eval -q --heldout --exclude-trained --learn-orgs=all --min org=0.95 data/train)
+st=$?
+diag "$(grep -E '^(org |FAIL)' <<<"$out")"
+is "$st" 0 "held-out org, learning domains from earlier mail, meets its floor"
 
 # -- the 160 samples, with a model that never saw them --
 "$SLTCTL" train -o "$SLT_TMP/train-only.tsv" data/train 2>/dev/null || bail_out "train failed"
-# measured: intent 0.988, theme 0.992, packages 1.000, org 0.963, dropped 0
+# measured: intent 0.988, theme 0.992, packages 1.000, org 0.963, dropped 0;
+# org 0.988 with --learn-orgs=all
 # (the lexicon and the rules were written with the samples in view, so
 # these figures flatter the rules; the model part is honest)
 out=$("$SLTCTL" eval -q --model "$SLT_TMP/train-only.tsv" --exclude-trained \
@@ -81,6 +93,9 @@ out=$("$SLTCTL" eval -q --model "$SLT_TMP/train-only.tsv" --exclude-trained \
 st=$?
 diag "$(grep -E '^(messages|intent |theme |packages |org |requests|FAIL)' <<<"$out")"
 is "$st" 0 "the samples, by a model trained without them, meet their floors"
+ok "the samples' org, learning domains in file order, meets its floor" \
+	"$SLTCTL" eval -q --model "$SLT_TMP/train-only.tsv" --exclude-trained --learn-orgs=all \
+	--min org=0.97 tests/corpus
 
 # -- the model knows what it was trained on --
 out=$("$SLTCTL" eval -q --exclude-trained tests/corpus)

@@ -842,6 +842,104 @@ test_hostile(void)
 	g_string_free(sig, TRUE);
 }
 
+static void
+test_overig_guard(void)
+{
+	/* The same unsure question: from a private address it may be
+	 * misdirected mail (overig); from a municipality it goes to staff
+	 * as a vraag, marked for review, never dropped. */
+	Mail priv = { .subject = "contributie",
+		      .new_text = "Hoe is het bedrag op de factuur bepaald? Klopt dat wel?",
+		      .from = "jan1958@gmail.example" };
+	g_autoptr(SltClassification) r1 = classify(&priv);
+	g_assert_cmpstr(r1->intent, ==, "overig");
+	Mail gem = priv;
+	gem.from = "b.hulshof@lochem.nl";
+	gem.signature = "Bart Hulshof\nGemeente Lochem";
+	g_autoptr(SltClassification) r2 = classify(&gem);
+	g_assert_cmpstr(r2->org, ==, "gemeente:Lochem");
+	g_assert_cmpstr(r2->intent, ==, "vraag");
+	g_assert_true(r2->review);
+	g_assert_true(why_has(r2, "overig onzeker"));
+	/* A mailing from a municipality's domain is not a question to us. */
+	Mail list = gem;
+	list.machine = SLT_MACHINE_LIST;
+	list.evidence[0] = "List-Unsubscribe: <https://lochem.example/u>";
+	g_autoptr(SltClassification) r3 = classify(&list);
+	g_assert_cmpstr(r3->intent, ==, "overig");
+}
+
+static void
+test_event_invitation(void)
+{
+	/* Someone else's event says "uitnodiging", "workshop", "sessie":
+	 * from a list it is not a request for a session with us. */
+	Mail m = { .subject = "Uitnodiging symposium: workshops en sessies",
+		   .new_text = "Graag nodigen wij u uit voor ons symposium met workshops en "
+			       "sessies over lokale teams. Meld u aan via de website, deelname is gratis.",
+		   .machine = SLT_MACHINE_LIST | SLT_MACHINE_PRECEDENCE,
+		   .evidence = { "List-Unsubscribe: <https://example.org/u>", "Precedence: bulk" },
+		   .from = "events@kennisinstituut.example" };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_cmpstr(r->intent, ==, "overig");
+	g_assert_false(why_has(r, "verzoek aan ons weegt zwaarder"));
+	/* A municipality asking us to give a workshop is a request. */
+	Mail ask = { .subject = "Workshop op onze teamdag?",
+		     .new_text = "Zouden jullie een workshop willen verzorgen op de teamdag van ons "
+				 "sociaal team? Graag plannen we een gesprek.",
+		     .from = "s.dijkstra@heerenveen.nl" };
+	g_autoptr(SltClassification) r2 = classify(&ask);
+	g_assert_cmpstr(r2->intent, ==, "sparring");
+}
+
+static void
+test_learn_org(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) m = g_bytes_new_static(neutral_model, strlen(neutral_model));
+	g_autoptr(SltClassifier) c = slt_classifier_new(m, NULL, NULL, &error);
+	g_assert_no_error(error);
+	/* A signature names the team; the next mail from the domain has none. */
+	Mail first = { .subject = "Vraag", .new_text = "Hoe doen andere teams dat?",
+		       .signature = "Ilse Verbeek\nStichting JGT Rivierenland",
+		       .from = "i.verbeek@jgtrivierenland.nl" };
+	Mail later = { .subject = "Re: Vraag", .new_text = "Dank, helder!",
+		       .from = "p.devries@jgtrivierenland.nl" };
+	SltMessage *m1 = mk(&first), *m2 = mk(&later);
+	g_autoptr(SltClassification) before = slt_classify(c, m2);
+	g_assert_cmpstr(before->org, ==, "");
+	g_autoptr(SltClassification) r1 = slt_classify(c, m1);
+	g_assert_cmpstr(r1->org, ==, "team:Stichting JGT Rivierenland");
+	g_autofree char *learned = slt_classifier_learn_org(c, m1, r1);
+	g_assert_cmpstr(learned, ==, "jgtrivierenland.nl");
+	/* a result classified before the learning (a worker thread ahead of
+	 * the recording one) gets it when it is recorded */
+	g_assert_null(slt_classifier_learn_org(c, m2, before));
+	g_assert_cmpstr(before->org, ==, "team:Stichting JGT Rivierenland");
+	g_assert_true(why_has(before, "eerdere mail"));
+	g_autoptr(SltClassification) r2 = slt_classify(c, m2);
+	g_assert_cmpstr(r2->org, ==, "team:Stichting JGT Rivierenland");
+	g_assert_cmpint(r2->org_source, ==, SLT_ORG_SOURCE_LEARNED);
+	/* never from a free-mail domain, never for a bounce */
+	Mail gm = { .subject = "Vraag", .new_text = "Hoe doen andere teams dat?",
+		    .signature = "Fenna\nStichting Buurtteams Gorinchem", .from = "fenna@gmail.com" };
+	SltMessage *m3 = mk(&gm);
+	g_autoptr(SltClassification) r3 = slt_classify(c, m3);
+	g_assert_cmpstr(r3->org, ==, "team:Stichting Buurtteams Gorinchem");
+	g_assert_null(slt_classifier_learn_org(c, m3, r3));
+	Mail bounce = { .subject = "Undelivered", .new_text = "Delivery failed.",
+			.machine = SLT_MACHINE_DSN | SLT_MACHINE_DAEMON_SENDER,
+			.from = "mailer-daemon@jgtrivierenland.nl" };
+	SltMessage *m4 = mk(&bounce);
+	g_autoptr(SltClassification) r4 = slt_classify(c, m4);
+	g_assert_null(slt_classifier_learn_org(c, m4, r4));
+	g_assert_cmpstr(r4->org, ==, "");
+	unmk(m1);
+	unmk(m2);
+	unmk(m3);
+	unmk(m4);
+}
+
 /* ---- the built-in model, end to end ---- */
 
 static void
@@ -961,6 +1059,9 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/alle-is-algemeen", test_alle_is_algemeen);
 	g_test_add_func("/classify/kenmerken", test_kenmerken);
 	g_test_add_func("/classify/review", test_review);
+	g_test_add_func("/classify/overig-guard", test_overig_guard);
+	g_test_add_func("/classify/event-invitation", test_event_invitation);
+	g_test_add_func("/classify/learn-org", test_learn_org);
 	g_test_add_func("/classify/threads", test_threads);
 	g_test_add_func("/classify/hostile", test_hostile);
 	g_test_add_func("/classify/builtin-model", test_builtin);
