@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/servers.sh"
 
-plan 13
+plan 15
 slt_tmpdir
 cd "$SLT_SRCDIR" || bail_out "no source dir"
 [ -x "$SLTCTL" ] || bail_out "no $SLTCTL (make first)"
@@ -44,6 +44,13 @@ assert rows[0]["intent"] == "werkpakket" and rows[0]["packages"] == ["alle"], ro
 assert rows[1]["intent"] == "automatisch", rows[1]
 assert rows[2]["intent"] == "sparring" and rows[2]["org"] == "gemeente:Nijmegen", rows[2]
 ' <<<"$out"
+
+# -- classify --learn-orgs: a signature teaches its domain's org to later files --
+# 0241 signs "Stichting Wijkteams Schiedam"; 0443, from the same domain, does not
+out=$("$SLTCTL" classify data/train/messages/0443.eml)
+like "$out" '"org":""' "without learning, an unsigned team message has no org"
+out=$("$SLTCTL" classify --learn-orgs data/train/messages/0241.eml data/train/messages/0443.eml | tail -n 1)
+like "$out" '"org":"team:Stichting Wijkteams Schiedam"' "with --learn-orgs it gets the org an earlier signature named"
 
 # -- the committed model is the one `make model` builds from today's data --
 "$SLTCTL" train -o "$SLT_TMP/model.tsv" data/train tests/corpus 2>"$SLT_TMP/train.err" \
