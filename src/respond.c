@@ -211,9 +211,12 @@ slt_responder_react(SltStore *store, const SltIngested *in, gpointer user_data, 
 	/* Recent replies to where the reply would go (react.c picks the same). */
 	const char *rcpt_guess = msg->reply_to_addr && *msg->reply_to_addr ? msg->reply_to_addr
 									   : msg->from_addr;
+	/* The hourly cap comes last in the decision: the count (up to the
+	 * cap) is asked only for a reply that would otherwise go out, see
+	 * below. In a backlog most replies stop at the sender's limit. */
 	SltReplyHistory hist = { 0 };
-	if (!slt_store_reply_history(store, rcpt_guess, now - 24 * 3600, now - 3600,
-				     (guint)MAX(cfg->global_per_hour, 0), &hist, error)) {
+	if (!slt_store_reply_history(store, rcpt_guess, now - 24 * 3600, now - 3600, 0, &hist,
+				     error)) {
 		slt_reply_history_clear(&hist);
 		return FALSE;
 	}
@@ -260,6 +263,17 @@ slt_responder_react(SltStore *store, const SltIngested *in, gpointer user_data, 
 		.global_per_hour = (guint)MAX(cfg->global_per_hour, 0),
 	};
 	g_autoptr(SltReaction) d = slt_react_decide(&ri);
+	if (d->reply && ri.global_per_hour) {
+		if (!slt_store_replies_since(store, now - 3600, ri.global_per_hour,
+					     &ri.replies_last_hour, error)) {
+			slt_reply_history_clear(&hist);
+			return FALSE;
+		}
+		if (ri.replies_last_hour >= ri.global_per_hour) {
+			g_clear_pointer(&d, slt_reaction_free);
+			d = slt_react_decide(&ri);
+		}
+	}
 	slt_reply_history_clear(&hist);
 	g_autofree char *ref = slt_store_ref_format(in->request_id);
 

@@ -616,17 +616,24 @@ slt_store_reply_history(SltStore *store, const char *rcpt, gint64 day_since,
 		return slt_store_fail(store, error, "cannot read the outbox");
 	if (!hour_cap)
 		return TRUE;
+	return slt_store_replies_since(store, hour_since, hour_cap, &h->last_hour, error);
+}
+
+gboolean
+slt_store_replies_since(SltStore *store, gint64 since, guint cap, guint *n, GError **error)
+{
+	*n = 0;
 	/* Newest first through outbox_live_created, stopping at the cap. */
-	st = slt_store_stmt(store,
+	sqlite3_stmt *st = slt_store_stmt(store,
 		"SELECT count(*) FROM (SELECT 1 FROM outbox WHERE created_at >= ?1 AND " LIVE
 		" AND kind != 'publication' ORDER BY created_at DESC LIMIT ?2)", error);
 	if (!st)
 		return FALSE;
-	sqlite3_bind_int64(st, 1, hour_since);
-	sqlite3_bind_int64(st, 2, hour_cap);
-	rc = sqlite3_step(st);
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, cap);
+	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		h->last_hour = (guint)sqlite3_column_int64(st, 0);
+		*n = (guint)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return slt_store_fail(store, error, "cannot count the outbox");

@@ -178,6 +178,11 @@ gboolean slt_store_reply_history(SltStore *store, const char *rcpt, gint64 day_s
 				 gint64 hour_since, guint hour_cap, SltReplyHistory *h,
 				 GError **error);
 
+/* The replies that count (as above) to anyone since since, counted no
+ * further than cap: *n <= cap. */
+gboolean slt_store_replies_since(SltStore *store, gint64 since, guint cap, guint *n,
+				 GError **error);
+
 /* What a request already got: its intent (new string or NULL) and the
  * packages answered on it, sent or waited for (new array of char*). */
 gboolean slt_store_request_answered(SltStore *store, gint64 request_id, char **intent,
