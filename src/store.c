@@ -459,6 +459,17 @@ slt_store_path(SltStore *store)
 	return store->path;
 }
 
+gint64
+slt_store_data_version(SltStore *store)
+{
+	sqlite3_stmt *st = slt_store_stmt(store, "PRAGMA data_version", NULL);
+	if (!st)
+		return -1;
+	gint64 v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return v;
+}
+
 int
 slt_store_schema_version(SltStore *store)
 {

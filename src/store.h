@@ -81,6 +81,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltStore, slt_store_close)
 /* The file the store was opened from (owned by the store). */
 const char *slt_store_path(SltStore *store);
 
+/* PRAGMA data_version: changes whenever ANOTHER connection (sltctl,
+ * sltweb) committed since the last call, never for this connection's own
+ * commits; for caching what only other processes change. -1 on error. */
+gint64 slt_store_data_version(SltStore *store);
+
 /* PRAGMA user_version of the open database. */
 int slt_store_schema_version(SltStore *store);
 
