@@ -13,12 +13,12 @@ UNITDIR   ?= $(PREFIX)/lib/systemd/system
 
 CC        ?= cc
 PKGS      := gmime-3.0 libcurl sqlite3 glib-2.0 gio-2.0 libsystemd libxml-2.0 template-glib-1.0 \
-             libmicrohttpd libsodium
+             libmicrohttpd libsodium libcrypto
 # Debian packages the build, the tests and the demo need (checked by `make deps`).
 DEB_BUILD := gcc make pkg-config libgmime-3.0-dev libcurl4-openssl-dev \
              libsqlite3-dev libglib2.0-dev libsystemd-dev libxml2-dev \
              libstemmer-dev libtemplate-glib-1.0-dev \
-             libgirepository1.0-dev libmicrohttpd-dev libsodium-dev
+             libgirepository1.0-dev libmicrohttpd-dev libsodium-dev libssl-dev
 # ca-certificates: libcurl only recommends it and deps skips recommends; a
 # fresh minbase system then has no /etc/ssl/certs/ca-certificates.crt.
 DEB_TEST  := dovecot-imapd python3-aiosmtpd openssl ca-certificates curl sqlite3 systemd \

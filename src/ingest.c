@@ -41,6 +41,7 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <openssl/evp.h>
 
 #include "crashguard.h"
 #include "log.h"
@@ -132,10 +133,12 @@ prepare(Item *it, const SltIngestOptions *opt, const char *crash_on)
 	slt_crashguard_busy(it->uid);
 	gsize len = 0;
 	const char *data = g_bytes_get_data(it->raw, &len);
-	gsize sha_len = sizeof it->sha;
-	g_autoptr(GChecksum) ck = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(ck, (const guchar *)data, len);
-	g_checksum_get_digest(ck, it->sha, &sha_len);
+	/* OpenSSL, not GChecksum: it uses the CPU's SHA instructions, a
+	 * tenth of the time (GChecksum was 8% of the workers' time in make
+	 * bench); libcurl loads libcrypto anyway. */
+	unsigned int sha_len = sizeof it->sha;
+	if (!EVP_Digest(data, len, it->sha, &sha_len, EVP_sha256(), NULL))
+		g_error("ingest: SHA-256 failed");
 	g_autoptr(GError) err = NULL;
 	it->msg = slt_mime_parse(data, len, &err);
 	if (!it->msg) {
