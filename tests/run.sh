@@ -100,6 +100,8 @@ if [ "$mode" != unit ]; then
 		path_of[$n]=$SRCDIR/$f
 		t=$(sed -n '1,30s/^# slt-timeout: *\([0-9][0-9]*\).*/\1/p' "$f" | head -n 1)
 		[ -n "$t" ] && [ "${SANITIZE:-0}" = 1 ] && t=$((t * 2))
+		# tests/valgrind.sh: memcheck is slower still.
+		[ -n "$t" ] && [ "${SLT_VALGRIND:-0}" = 1 ] && t=$((t * 4))
 		timeout_of[$n]=${t:-$timeout_default}
 	done
 fi
