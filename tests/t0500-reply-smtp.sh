@@ -11,6 +11,8 @@
 # busy machine (a 5 s timeout was hit once in CI under SANITIZE=1).
 T=5
 [ "${SANITIZE:-0}" = 1 ] && T=30
+# And under memcheck (tests/valgrind.sh: a 5 s timeout was hit).
+[ "${SLT_VALGRIND:-0}" = 1 ] && T=30
 
 smtp_start --require-auth || bail_out "smtp_start failed"
 M1=$SLT_CORPUS/0001.eml   # has lines starting with '.'
