@@ -6,11 +6,12 @@
 # memcheck makes sltd 20-50x slower (about an hour for everything on 2 cores).
 #
 # usage: tests/valgrind.sh [PATTERN...]   (default: every unit test and
-#        every integration test; patterns as for tests/run.sh)
+#        every integration test; patterns as for tests/run.sh, those
+#        starting with test- select unit tests, the others integration tests)
 # Environment: SLT_JOBS (tests at once, default 2), SLT_VG_UNIT=0 or
 # SLT_VG_INTEGRATION=0 to leave a kind out.
 # The heavy tests run smaller here (their own knobs, overridable): t0206
-# 100 messages (SLT_SIGKILL_N), t0810 100 messages and 15 kills
+# 100 messages (SLT_SIGKILL_N), t0810 60 messages and 10 kills
 # (SLT_CRASH_N, SLT_CRASH_KILLS), t0800 2 s per fuzz target
 # (SLT_FUZZ_SECONDS; its targets are ASan builds, which memcheck cannot
 # run: it only keeps the suite whole). Tests see SLT_VALGRIND=1 and may
@@ -50,19 +51,28 @@ for f in tests/unit/test-*.c; do
 done
 export SLT_VALGRIND=1 SLT_VG_DIR=$VG SLT_VG_BUILD=$VG/build
 export SLT_SIGKILL_N=${SLT_SIGKILL_N:-100}
-export SLT_CRASH_N=${SLT_CRASH_N:-100} SLT_CRASH_KILLS=${SLT_CRASH_KILLS:-15}
+export SLT_CRASH_N=${SLT_CRASH_N:-60} SLT_CRASH_KILLS=${SLT_CRASH_KILLS:-10}
 export SLT_FUZZ_SECONDS=${SLT_FUZZ_SECONDS:-2}
 jobs=${SLT_JOBS:-2}
-tests_rc=0
-if [ "${SLT_VG_UNIT:-1}" = 1 ]; then
-	echo "# unit tests"
-	SLT_BUILD=$VG/unit SLT_TEST_TIMEOUT=1800 tests/run.sh --unit -j "$jobs" "$@" || tests_rc=1
+unit=${SLT_VG_UNIT:-1} integration=${SLT_VG_INTEGRATION:-1}
+upats=() ipats=()
+for p in "$@"; do
+	case $p in test-*) upats+=("$p") ;; *) ipats+=("$p") ;; esac
+done
+if [ $# -gt 0 ]; then
+	[ ${#upats[@]} -gt 0 ] || unit=0
+	[ ${#ipats[@]} -gt 0 ] || integration=0
 fi
-if [ "${SLT_VG_INTEGRATION:-1}" = 1 ]; then
+tests_rc=0
+if [ "$unit" = 1 ]; then
+	echo "# unit tests"
+	SLT_BUILD=$VG/unit SLT_TEST_TIMEOUT=1800 tests/run.sh --unit -j "$jobs" "${upats[@]}" || tests_rc=1
+fi
+if [ "$integration" = 1 ]; then
 	echo "# integration tests"
 	# Timeouts x4: memcheck is slow. A test that fails here but passes
 	# without valgrind is reported, not hidden.
-	SLT_BUILD=$VG/build SLT_TEST_TIMEOUT=1200 tests/run.sh --integration -j "$jobs" "$@" || tests_rc=1
+	SLT_BUILD=$VG/build SLT_TEST_TIMEOUT=1200 tests/run.sh --integration -j "$jobs" "${ipats[@]}" || tests_rc=1
 fi
 procs=0 errs=0 leaks=0 killed=0
 for f in "$VG"/*.log; do
