@@ -632,6 +632,17 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 		L[I_WERKPAKKET] -= 1.0;
 	if (ls.intent[I_AFMELDEN] <= 0)
 		L[I_AFMELDEN] -= 1.0;
+	/* "wanneer komen de werkpakketten uit?", "do the packages cover
+	 * youth care?": a question about the packages, not a request for
+	 * them or for a session (packages.c). */
+	if (pk.asked_about) {
+		if (!pk.unresolved)
+			use[I_WERKPAKKET] = FALSE;
+		if (ls.intent[I_AFMELDEN] <= 0)
+			use[I_AFMELDEN] = FALSE;
+		if (ls.intent[I_SPARRING] < 2.0)
+			L[I_VRAAG] += 1.0;
+	}
 	/* "before you remove me: could you still send me the Visie package?"
 	 * (t0382): a named package asked for is not a goodbye. */
 	if (pk.requested->len && pk.explicit_ && !pk.ps_only)
@@ -653,7 +664,7 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 		guint bh = I_SPARRING;
 		static const guint specific[] = { I_SPARRING, I_WERKPAKKET, I_AFMELDEN };
 		for (guint k = 0; k < G_N_ELEMENTS(specific); k++)
-			if (L[specific[k]] > best_h) {
+			if (use[specific[k]] && L[specific[k]] > best_h) {
 				best_h = L[specific[k]];
 				bh = specific[k];
 			}

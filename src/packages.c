@@ -38,7 +38,9 @@ typedef struct {
 	gboolean pkg_context;    /* a package word somewhere: bare names may be packages */
 	gboolean generic_alle;   /* "de werkpakketten" asked for, no names */
 	gboolean fwd_requests;   /* second pass: the forwarded text's requests count */
+	gboolean inquiry_seen;   /* the sender's own text asks about something */
 	guint32 *cls;            /* word classes per token */
+	guint8 *icls;            /* inquiry word classes per token (I_*) */
 	gint8 *compound;         /* compound_pkg() per token */
 } Ctx;
 
@@ -843,6 +845,252 @@ mark_have(Ctx *c, int pkg)
 	}
 }
 
+/* Asking *about* the packages is not asking for them (TAXONOMY.md:
+ * "asking *when* it appears is not a request"): "ik wil graag weten of de
+ * werkpakketten ook over jeugd gaan", "wanneer komen de werkpakketten
+ * uit?", "gaan de werkpakketten ook over X?", "do the packages cover ...?".
+ * A wrong request mails PDFs to a municipality; a question taken for one
+ * is worse than a request left to staff as a vraag. Word classes for it,
+ * looked up once per token like word_classes. */
+enum {
+	I_FRAME = 1u << 0,  /* weten, benieuwd, vertellen, know, wonder ...: + "of/wanneer/hoe" */
+	I_SUB_YN = 1u << 1, /* of, whether, if: an indirect yes/no question */
+	I_SUB_WH = 1u << 2, /* wanneer, wat, welke, when, what ...: asks about, never for */
+	I_SUB_HOW = 1u << 3, /* hoe, waar, how, where: "hoe kan ik ze ontvangen?" does ask */
+	I_VERB_Q = 1u << 4, /* gaan, zijn, komen, do, are, will ...: a question's first word */
+	I_PERSON = 1u << 5, /* ik, wij, jullie, u, you ...: who would receive or send */
+	I_OPEN = 1u << 6,   /* mogelijk, possible, manier: "is het mogelijk ze te sturen?" */
+	I_COORD = 1u << 7,  /* en, maar, and, but: a new thought starts */
+};
+
+static const struct { const char *word; guint8 cats; } inquiry_classes[] = {
+	{ "af", I_FRAME },  /* "ik vraag me af of" (needs vraag/vroeg before it) */
+	{ "afvragen", I_FRAME },
+	{ "and", I_COORD },
+	{ "are", I_VERB_Q },
+	{ "ask", I_FRAME },
+	{ "asking", I_FRAME },
+	{ "behandelen", I_VERB_Q },
+	{ "behandelt", I_VERB_Q },
+	{ "benieuwd", I_FRAME },
+	{ "betreffen", I_VERB_Q },
+	{ "betreft", I_VERB_Q },
+	{ "bevat", I_VERB_Q },
+	{ "bevatten", I_VERB_Q },
+	{ "but", I_COORD },
+	{ "cover", I_VERB_Q },
+	{ "curious", I_FRAME },
+	{ "did", I_VERB_Q },
+	{ "do", I_VERB_Q },
+	{ "does", I_VERB_Q },
+	{ "en", I_COORD },
+	{ "gaan", I_VERB_Q },
+	{ "gaat", I_VERB_Q },
+	{ "geldt", I_VERB_Q },
+	{ "gelden", I_VERB_Q },
+	{ "hoe", I_SUB_HOW },
+	{ "hoelang", I_SUB_WH },
+	{ "hoeveel", I_SUB_WH },
+	{ "hoor", I_FRAME },
+	{ "horen", I_FRAME },
+	{ "how", I_SUB_HOW },
+	{ "i", I_PERSON },
+	{ "if", I_SUB_YN },
+	{ "ik", I_PERSON },
+	{ "informeren", I_FRAME },
+	{ "is", I_VERB_Q },
+	{ "je", I_PERSON },
+	{ "jij", I_PERSON },
+	{ "jullie", I_PERSON },
+	{ "kans", I_OPEN },
+	{ "know", I_FRAME },
+	{ "komen", I_VERB_Q },
+	{ "komt", I_VERB_Q },
+	{ "kosten", I_VERB_Q },
+	{ "kost", I_VERB_Q },
+	{ "maar", I_COORD },
+	{ "manier", I_OPEN },
+	{ "me", I_PERSON },
+	{ "mij", I_PERSON },
+	{ "mogelijk", I_OPEN },
+	{ "mogelijkheid", I_OPEN },
+	{ "of", I_SUB_YN },
+	{ "ons", I_PERSON },
+	{ "possible", I_OPEN },
+	{ "staan", I_VERB_Q },
+	{ "staat", I_VERB_Q },
+	{ "u", I_PERSON },
+	{ "us", I_PERSON },
+	{ "verneem", I_FRAME },
+	{ "vernemen", I_FRAME },
+	{ "verschijnen", I_VERB_Q },
+	{ "verschijnt", I_VERB_Q },
+	{ "vertellen", I_FRAME },
+	{ "waar", I_SUB_HOW },
+	{ "waarom", I_SUB_WH },
+	{ "waarover", I_SUB_WH },
+	{ "wanneer", I_SUB_WH },
+	{ "wat", I_SUB_WH },
+	{ "way", I_OPEN },
+	{ "we", I_PERSON },
+	{ "welk", I_SUB_WH },
+	{ "welke", I_SUB_WH },
+	{ "weet", I_FRAME },
+	{ "weten", I_FRAME },
+	{ "what", I_SUB_WH },
+	{ "when", I_SUB_WH },
+	{ "where", I_SUB_HOW },
+	{ "whether", I_SUB_YN },
+	{ "which", I_SUB_WH },
+	{ "who", I_SUB_WH },
+	{ "why", I_SUB_WH },
+	{ "wie", I_SUB_WH },
+	{ "wij", I_PERSON },
+	{ "will", I_VERB_Q },
+	{ "wonder", I_FRAME },
+	{ "wondering", I_FRAME },
+	{ "worden", I_VERB_Q },
+	{ "wordt", I_VERB_Q },
+	{ "you", I_PERSON },
+	{ "zijn", I_VERB_Q },
+	{ "zit", I_VERB_Q },
+	{ "zitten", I_VERB_Q },
+};
+
+static GHashTable *inquiry_table;
+
+static void
+init_inquiry_classes(void)
+{
+	static gsize once;
+	if (g_once_init_enter(&once)) {
+		GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+		for (guint i = 0; i < G_N_ELEMENTS(inquiry_classes); i++)
+			g_hash_table_insert(h, (gpointer)inquiry_classes[i].word,
+					    GUINT_TO_POINTER((guint)inquiry_classes[i].cats));
+		inquiry_table = h;
+		g_once_init_leave(&once, 1);
+	}
+}
+
+static gboolean
+ihas(const Ctx *c, guint i, guint8 cls)
+{
+	return i < c->t->len && (c->icls[i] & cls) != 0;
+}
+
+/* The clause around token i: [*cs, *ce) within the sentence [s, e). */
+static void
+clause_of(const Ctx *c, guint s, guint e, guint i, guint *cs, guint *ce)
+{
+	guint a = i, b = i + 1;
+	while (a > s && !(tok(c, a)->flags & SLT_TOK_CLAUSE))
+		a--;
+	while (b < e && !(tok(c, b)->flags & SLT_TOK_CLAUSE))
+		b++;
+	*cs = a;
+	*ce = b;
+}
+
+/* Does [from, to) still ask to receive: a request word and a person who
+ * would send or get it ("of jullie ons de pakketten kunnen sturen", "hoe
+ * kan ik ze ontvangen")? */
+static gboolean
+asks_within(const Ctx *c, guint from, guint to)
+{
+	gboolean cue = FALSE, person = FALSE;
+	for (guint k = from; k < to; k++) {
+		if (cue_at(c, k) == CUE_STRONG)
+			cue = TRUE;
+		if (ihas(c, k, I_PERSON))
+			person = TRUE;
+	}
+	return cue && person;
+}
+
+/* Mark in inq (one byte per token of the sentence [s, e)) the tokens that
+ * ask about something rather than for it: their request words and
+ * package names do not count. Sets c->inquiry_seen for the sender's own
+ * text, also for a question without '?' ("wanneer komen ze uit"), which
+ * keeps a subject's package name from standing in for a request. */
+static void
+inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
+{
+	gboolean question = (tok(c, s)->flags & SLT_TOK_QUESTION) != 0;
+	gboolean own = tok(c, s)->zone != SLT_ZONE_FORWARDED;
+	/* Indirect questions: "(ik wil graag) weten of/wanneer ...", "ben
+	 * benieuwd hoe ...", "vraag me af of ...", "let me know when ...". */
+	for (guint f = s; f < e; f++) {
+		if (!ihas(c, f, I_FRAME))
+			continue;
+		if (strcmp(word(c, f), "af") == 0) {
+			gboolean vr = FALSE;
+			for (guint b = f >= s + 3 ? f - 3 : s; b < f; b++)
+				if (g_str_has_prefix(word(c, b), "vr"))
+					vr = TRUE;
+			if (!vr)
+				continue;
+		}
+		guint sub = G_MAXUINT;
+		for (guint j = f + 1; j < e && j <= f + 3; j++)
+			if (ihas(c, j, I_SUB_YN | I_SUB_WH | I_SUB_HOW)) {
+				sub = j;
+				break;
+			}
+		if (sub == G_MAXUINT)
+			continue;
+		guint cs, ce;
+		clause_of(c, s, e, sub, &cs, &ce);
+		/* "of jullie ons de pakketten kunnen sturen", "hoe ik ze kan
+		 * aanvragen": a polite request, not a question about them */
+		if (!ihas(c, sub, I_SUB_WH) && asks_within(c, sub + 1, ce))
+			continue;
+		/* back to the frame's own thought: not "graag ontvang ik ze en
+		 * ik ben benieuwd wanneer de andere komen" */
+		guint from = f;
+		while (from > s && !(tok(c, from)->flags & SLT_TOK_CLAUSE) &&
+		       !ihas(c, from - 1, I_COORD))
+			from--;
+		for (guint k = from; k < ce; k++)
+			inq[k - s] = 1;
+		if (own)
+			c->inquiry_seen = TRUE;
+	}
+	/* Direct questions, clause by clause: "wanneer komen ze uit?", "gaan
+	 * de werkpakketten ook over jeugd?", "do the packages cover ...?";
+	 * not "kunnen jullie ze sturen?", "is het mogelijk ze te sturen?",
+	 * "hoe kan ik ze ontvangen?". A clause that opens so without '?' is
+	 * often a condition ("wanneer ze klaar zijn graag toesturen"): it
+	 * only counts as seen. */
+	for (guint cs = s; cs < e;) {
+		guint ce = cs + 1;
+		while (ce < e && !(tok(c, ce)->flags & SLT_TOK_CLAUSE))
+			ce++;
+		guint w0 = cs;
+		if (ihas(c, w0, I_COORD) && w0 + 1 < ce)
+			w0++;
+		gboolean about = FALSE;
+		if (ihas(c, w0, I_SUB_WH))
+			about = TRUE;
+		else if (ihas(c, w0, I_SUB_HOW))
+			about = !asks_within(c, w0 + 1, ce);
+		else if (ihas(c, w0, I_VERB_Q) && !ihas(c, w0 + 1, I_PERSON)) {
+			about = TRUE;
+			for (guint k = w0 + 1; k < ce; k++)
+				if (ihas(c, k, I_OPEN))
+					about = FALSE;
+		}
+		if (about) {
+			if (question)
+				for (guint k = cs; k < ce; k++)
+					inq[k - s] = 1;
+			if (own && tok(c, cs)->zone != SLT_ZONE_SUBJECT)
+				c->inquiry_seen = TRUE;
+		}
+		cs = ce;
+	}
+}
+
 /* Sentence [s, e): requests and "already have" statements in it. */
 static void
 do_sentence(Ctx *c, guint s, guint e)
@@ -889,11 +1137,13 @@ do_sentence(Ctx *c, guint s, guint e)
 		}
 	}
 	gboolean thanks = thanks_for(c, s, e);
+	guint8 *inq = g_new0(guint8, e - s);
+	inquiry_mask(c, s, e, inq);
 	/* cues */
 	guint cues[64], weak[64];
 	guint ncue = 0, nweak = 0;
 	for (guint i = s; i < e; i++) {
-		if (have_clause[i - s])
+		if (have_clause[i - s] || inq[i - s])
 			continue;
 		CueKind k = cue_at(c, i);
 		if (k == CUE_NONE || (tok(c, i)->flags & SLT_TOK_NEGATED))
@@ -941,6 +1191,7 @@ do_sentence(Ctx *c, guint s, guint e)
 		g_free(have_clause);
 		g_free(neg_clause);
 		g_free(cont_clause);
+		g_free(inq);
 		return;
 	}
 	guint first_cue = G_MAXUINT;
@@ -950,7 +1201,7 @@ do_sentence(Ctx *c, guint s, guint e)
 		first_cue = MIN(first_cue, weak[q]);
 	/* Which tokens of the sentence are close enough to a cue. */
 	for (guint i = s; i < e; i++) {
-		if (have_clause[i - s] || neg_clause[i - s])
+		if (have_clause[i - s] || neg_clause[i - s] || inq[i - s])
 			continue;
 		gboolean close = near_all || (cont_clause[i - s] && first_cue < i);
 		for (guint q = 0; q < ncue && !close; q++)
@@ -1030,7 +1281,7 @@ do_sentence(Ctx *c, guint s, guint e)
 		for (guint i = s; i < e; i++) {
 			guint len;
 			int p;
-			if (c->consumed[i] || have_clause[i - s] || neg_clause[i - s] ||
+			if (c->consumed[i] || have_clause[i - s] || neg_clause[i - s] || inq[i - s] ||
 			    (p = name_at(c, i, &len)) < 0)
 				continue;
 			gboolean near = FALSE;
@@ -1080,7 +1331,7 @@ do_sentence(Ctx *c, guint s, guint e)
 		for (guint i = cs; i < ce; i++) {
 			guint len;
 			int p;
-			if (c->consumed[i] || have_clause[i - s])
+			if (c->consumed[i] || have_clause[i - s] || inq[i - s])
 				continue;
 			if (is_pronoun_at(c, i))
 				named = TRUE;  /* handled above */
@@ -1106,6 +1357,7 @@ do_sentence(Ctx *c, guint s, guint e)
 	g_free(have_clause);
 	g_free(neg_clause);
 	g_free(cont_clause);
+	g_free(inq);
 }
 
 void
@@ -1118,6 +1370,7 @@ slt_packages_init(SltPackages *p)
 	p->ps_only = FALSE;
 	p->explicit_ = FALSE;
 	p->unresolved = FALSE;
+	p->asked_about = FALSE;
 }
 
 void
@@ -1142,11 +1395,14 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	c.mentions = g_array_new(FALSE, FALSE, sizeof(Mention));
 	c.consumed = g_new0(guint8, doc->tokens->len + 1);
 	init_classes();
+	init_inquiry_classes();
 	c.cls = g_new(guint32, doc->tokens->len + 1);
+	c.icls = g_new(guint8, doc->tokens->len + 1);
 	c.compound = g_new(gint8, doc->tokens->len + 1);
 	for (guint i = 0; i < doc->tokens->len; i++) {
 		const char *w = g_array_index(doc->tokens, SltToken, i).word;
 		c.cls[i] = GPOINTER_TO_UINT(g_hash_table_lookup(class_table, w));
+		c.icls[i] = (guint8)GPOINTER_TO_UINT(g_hash_table_lookup(inquiry_table, w));
 		if (is_pkg_word(w))
 			c.cls[i] |= W_PKG;
 		c.compound[i] = (gint8)compound_pkg(w);
@@ -1197,7 +1453,8 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	}
 	/* A subject naming packages over an empty note asks for them
 	 * ("Werkpakket Visie" and only a greeting below). */
-	if (out->requested->len == 0 && !c.alle && c.subject_usable && !any_new_words) {
+	if (out->requested->len == 0 && !c.alle && c.subject_usable && !any_new_words &&
+	    !c.inquiry_seen) {
 		for (guint k = 0; k < c.mentions->len; k++) {
 			const Mention *m = &g_array_index(c.mentions, Mention, k);
 			if (tok(&c, m->pos)->zone != SLT_ZONE_SUBJECT)
@@ -1261,8 +1518,13 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	}
 	if (out->requested->len == 0)
 		out->ps_only = FALSE;
+	if (out->requested->len == 0 && out->mentioned && c.inquiry_seen) {
+		out->asked_about = TRUE;
+		note_why(&c, "vraagt naar de pakketten, niet om de pakketten");
+	}
 	g_array_free(c.mentions, TRUE);
 	g_free(c.consumed);
 	g_free(c.cls);
+	g_free(c.icls);
 	g_free(c.compound);
 }

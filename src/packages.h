@@ -29,6 +29,8 @@ typedef struct {
 	gboolean ps_only;      /* every request came from a "PS" line */
 	gboolean explicit_;    /* a request names packages (not just "het") */
 	gboolean unresolved;   /* asked for "het werkpakket", but which is not said */
+	gboolean asked_about;  /* asks about packages ("wanneer komen ze uit?", "gaan
+				* ze ook over jeugd?") and for none */
 } SltPackages;
 
 void slt_packages_init(SltPackages *p);

@@ -544,6 +544,67 @@ test_packages(void)
 	}
 }
 
+/* Asking about the packages is not asking for them (a wrong request mails
+ * PDFs to a municipality); each question form beside the request it must
+ * not swallow. The subject "Werkpakketten" is there on purpose: over a
+ * short body it used to stand in for a request for all five. */
+static const struct { const char *text; const char *want; } pkg_questions[] = {
+	/* asking about: indirect questions */
+	{ "Ik wil graag weten of de werkpakketten ook over jeugd gaan.", "" },
+	{ "Wij zijn benieuwd of de werkpakketten ook over wijkteams gaan.", "" },
+	{ "Ik ben benieuwd wanneer de werkpakketten uitkomen.", "" },
+	{ "Ik zou graag willen weten wanneer de pakketten verschijnen.", "" },
+	{ "Ik wil graag weten wanneer we de werkpakketten kunnen ontvangen.", "" },
+	{ "Graag hoor ik hoe de werkpakketten tot stand zijn gekomen.", "" },
+	{ "Ik vroeg me af of de werkpakketten gratis zijn.", "" },
+	{ "Graag verneem ik welke pakketten al klaar zijn.", "" },
+	/* asking about: direct questions */
+	{ "Wanneer komen de werkpakketten uit?", "" },
+	{ "Gaan de werkpakketten ook over jeugdhulp?", "" },
+	{ "Zijn de werkpakketten ook te krijgen als Word-bestand?", "" },
+	{ "Wanneer komen de werkpakketten uit", "" },
+	/* English */
+	{ "When will the work packages be published?", "" },
+	{ "Do the packages cover youth care as well?", "" },
+	{ "We would like to know whether the packages cover youth care.", "" },
+	{ "Could you let me know when the packages will be available?", "" },
+	/* asking for */
+	{ "Graag ontvang ik alle werkpakketten.", "alle" },
+	{ "Kunnen jullie ons de werkpakketten sturen?", "alle" },
+	{ "Wij willen graag alle pakketten ontvangen.", "alle" },
+	{ "Het pakket Visie hebben we. Stuur mij de andere vier.",
+	  "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Please send us the work packages.", "alle" },
+	{ "I would like to receive all packages.", "alle" },
+	{ "Is het mogelijk om ons de werkpakketten toe te sturen?", "alle" },
+	{ "Hoe kan ik de werkpakketten aanvragen?", "alle" },
+	{ "Ik wil graag weten of jullie ons de werkpakketten kunnen toesturen.", "alle" },
+	{ "Could you let me know whether you could send us the packages?", "alle" },
+	/* both: the question does not swallow the request beside it */
+	{ "Wanneer kunnen we de werkpakketten verwachten? Graag ontvangen we ze zodra ze er zijn.",
+	  "alle" },
+	{ "Graag ontvang ik het pakket Visie en ik ben benieuwd wanneer de andere uitkomen.",
+	  "visie" },
+	{ "Ik wil graag weten of het pakket Kwaliteit al uit is, dan ontvang ik het graag.",
+	  "kwaliteit" },
+	{ "Wanneer het pakket Visie klaar is, graag toesturen.", "visie" },
+	{ "When the quality package is ready, please send it to me.", "kwaliteit" },
+	/* a subject over an empty note still asks */
+	{ "Met vriendelijke groet, Jan", "alle" },
+};
+
+static void
+test_packages_questions(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(pkg_questions); i++) {
+		Mail m = { .subject = "Werkpakketten", .new_text = pkg_questions[i].text };
+		g_autofree char *got = pkgs_of(&m);
+		if (strcmp(got, pkg_questions[i].want) != 0)
+			g_error("case %u (%s): packages '%s', want '%s'", i, pkg_questions[i].text,
+				got, pkg_questions[i].want);
+	}
+}
+
 /* ---- decision rules (neutral model) ---- */
 
 static void
@@ -959,6 +1020,32 @@ test_builtin(void)
 	unmk(msg);
 }
 
+/* A question about the packages is a vraag without packages, with the
+ * built-in model as shipped; a request is werkpakket. */
+static void
+test_builtin_package_questions(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(SltClassifier) c = slt_classifier_new(NULL, NULL, NULL, &error);
+	g_assert_no_error(error);
+	guint wrong = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(pkg_questions); i++) {
+		Mail m = { .subject = "Werkpakketten", .new_text = pkg_questions[i].text,
+			   .signature = "Met vriendelijke groet,\nJan Jansen\nGemeente Utrecht" };
+		SltMessage *msg = mk(&m);
+		g_autoptr(SltClassification) r = slt_classify(c, msg);
+		g_autofree char *got = joined(r->packages);
+		const char *want_intent = *pkg_questions[i].want ? "werkpakket" : "vraag";
+		if (strcmp(got, pkg_questions[i].want) != 0 || strcmp(r->intent, want_intent) != 0) {
+			g_printerr("case %u (%s): %s [%s], want %s [%s]\n", i, pkg_questions[i].text,
+				   r->intent, got, want_intent, pkg_questions[i].want);
+			wrong++;
+		}
+		unmk(msg);
+	}
+	g_assert_cmpuint(wrong, ==, 0);
+}
+
 typedef struct {
 	const SltClassifier *c;
 	SltMessage *msgs[4];
@@ -1040,6 +1127,7 @@ main(int argc, char **argv)
 	g_test_add_func("/lexicon/parse", test_lexicon_parse);
 	g_test_add_func("/lexicon/match", test_lexicon_match);
 	g_test_add_func("/packages/rules", test_packages);
+	g_test_add_func("/packages/questions", test_packages_questions);
 	g_test_add_func("/classify/auto-reply", test_auto_reply);
 	g_test_add_func("/classify/auto-structural", test_auto_structural);
 	g_test_add_func("/classify/auto-no-headers", test_auto_no_headers);
@@ -1065,6 +1153,7 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/threads", test_threads);
 	g_test_add_func("/classify/hostile", test_hostile);
 	g_test_add_func("/classify/builtin-model", test_builtin);
+	g_test_add_func("/classify/builtin-package-questions", test_builtin_package_questions);
 	g_test_add_func("/train/config", test_train_config);
 	int rc = g_test_run();
 	slt_classifier_free(neutral);
