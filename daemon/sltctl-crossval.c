@@ -28,7 +28,7 @@ cmd_crossval(SltCtl *ctl, int argc, char **argv)
 	int k = 10;
 	g_auto(GStrv) sets = NULL;
 	g_autofree char *lexicon_path = NULL;
-	gboolean quiet = FALSE;
+	gboolean quiet = FALSE, explain = FALSE;
 	g_auto(GStrv) mins = NULL;
 	int max_dropped = -1;
 	GOptionEntry entries[] = {
@@ -41,6 +41,8 @@ cmd_crossval(SltCtl *ctl, int argc, char **argv)
 		  "training setting KEY=VALUE (see src/train.h)", "KEY=VALUE" },
 		{ "lexicon", 0, 0, G_OPTION_ARG_FILENAME, &lexicon_path, "use this lexicon", "FILE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no list of misclassified files", NULL },
+		{ "explain", 0, 0, G_OPTION_ARG_NONE, &explain,
+		  "after the report, the evidence for each intent taken wrong", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	if (!sltctl_parse(ctl, "crossval", entries, &argc, &argv))
@@ -76,6 +78,7 @@ cmd_crossval(SltCtl *ctl, int argc, char **argv)
 		return sltctl_fail("crossval: %u messages for %d folds", pool->len, k);
 
 	g_autoptr(SltEval) ev = slt_eval_new();
+	g_autoptr(GString) why = g_string_new(NULL);
 	/* one evaluation per set as well: how the folds fare on each source */
 	GPtrArray *per_set = g_ptr_array_new_with_free_func((GDestroyNotify)slt_eval_free);
 	for (int s = 1; s < argc; s++)
@@ -103,6 +106,14 @@ cmd_crossval(SltCtl *ctl, int argc, char **argv)
 			SltCorpusItem *it = pool->pdata[i];
 			g_autoptr(SltClassification) r = slt_classify(c, it->msg);
 			slt_eval_add(ev, it, r);
+			/* the fold's own evidence: what to study in a wrong intent
+			 * without looking at held-out files */
+			if (explain && strcmp(it->intent, r->intent) != 0) {
+				g_string_append_printf(why, "%s/%s: %s->%s %.2f\n", it->dir, it->file,
+						       it->intent, r->intent, r->confidence);
+				for (guint w = 0; w < r->why->len; w++)
+					g_string_append_printf(why, "    %s\n", (char *)r->why->pdata[w]);
+			}
 			for (int s = 1; s < argc; s++)
 				if (strcmp(it->dir, argv[s]) == 0)
 					slt_eval_add(per_set->pdata[s - 1], it, r);
@@ -129,6 +140,8 @@ cmd_crossval(SltCtl *ctl, int argc, char **argv)
 		return sltctl_fail("crossval: %s", error->message);
 	}
 	fputs(out->str, stdout);
+	if (explain)
+		printf("\nwrong intents, with the evidence:\n%s", why->str);
 	g_ptr_array_free(per_set, TRUE);
 	return ok ? 0 : 1;
 }
