@@ -631,9 +631,11 @@ static gboolean
 have_in_clause(const Ctx *c, guint from, guint to)
 {
 	gboolean al = FALSE, have = FALSE, got = FALSE, modal = FALSE, already = FALSE;
-	gboolean binnen = FALSE, is = FALSE;
+	gboolean binnen = FALSE, is = FALSE, get = FALSE;
 	for (guint i = from; i < to; i++) {
 		const char *w = word(c, i);
+		if (g_str_has_prefix(w, "krijg") || strcmp(w, "get") == 0)
+			get = TRUE;
 		if (strcmp(w, "binnen") == 0)
 			binnen = TRUE;
 		/* "het pakket Visie heb ik nog niet gekregen" (t0426) */
@@ -659,9 +661,31 @@ have_in_clause(const Ctx *c, guint from, guint to)
 		return TRUE;
 	if (al && (have || got) && !modal)
 		return TRUE;
+	/* "we krijgen de pakketten al via het team" (t0262), "we already get
+	 * them"; not "krijgen we ze al?" */
+	if ((al || already) && get && !modal && from < to &&
+	    !(tok(c, from)->flags & SLT_TOK_QUESTION))
+		return TRUE;
 	/* "wij hebben de werkpakketten inmiddels via de regio ontvangen" (c0129) */
 	if (have && got && !modal)
 		return TRUE;
+	return FALSE;
+}
+
+/* What else one asks to receive: "Graag ontvangen wij een bevestiging"
+ * after "haal haar van de wachtlijst voor de werkpakketten" (t0251), "Graag
+ * bevestiging" (t0041) ask for no package. */
+static gboolean
+other_object(const char *w)
+{
+	static const char *const objects[] = {
+		"bevestiging", "ontvangstbevestiging", "bevestigen", "reactie", "antwoord",
+		"terugkoppeling", "confirmation", "confirm", "acknowledgement", "offerte",
+		"factuur", "afmelding", "uitschrijving",
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(objects); i++)
+		if (strcmp(w, objects[i]) == 0)
+			return TRUE;
 	return FALSE;
 }
 
@@ -1139,6 +1163,24 @@ do_sentence(Ctx *c, guint s, guint e)
 	gboolean thanks = thanks_for(c, s, e);
 	guint8 *inq = g_new0(guint8, e - s);
 	inquiry_mask(c, s, e, inq);
+	/* A clause that asks for something else and names no package asks
+	 * for no package: its cues go, as in an inquiry. */
+	cl_start = s;
+	for (guint i = s; i <= e; i++) {
+		if (i == e || (i > s && (tok(c, i)->flags & SLT_TOK_CLAUSE))) {
+			gboolean other = FALSE, named = FALSE;
+			for (guint k = cl_start; k < i; k++) {
+				if (other_object(word(c, k)))
+					other = TRUE;
+				if (has(c, k, W_PKG) || c->compound[k] >= 0)
+					named = TRUE;
+			}
+			if (other && !named)
+				for (guint k = cl_start; k < i; k++)
+					inq[k - s] = 1;
+			cl_start = i;
+		}
+	}
 	/* cues */
 	guint cues[64], weak[64];
 	guint ncue = 0, nweak = 0;

@@ -532,6 +532,16 @@ test_packages(void)
 		{ { .subject = "pakketten", .new_text = "We hebben het pakket Visie al. Graag zouden we nu ook "
 		    "Kwaliteit en Netwerksamenwerking ontvangen, de andere pakketten hoeven nog niet." },
 		  "kwaliteit,netwerksamenwerking" },
+		/* asking for something else: a confirmation of leaving (t0251, t0041) */
+		{ { .subject = "Verzoek tot verwijdering", .new_text = "Wilt u haar van de wachtlijst voor de "
+		    "werkpakketten af halen? Graag ontvangen wij een bevestiging." }, "" },
+		{ { .subject = "Re: Werkpakket Visie is verschenen", .new_text = "We willen NIET meer mailings "
+		    "over de werkpakketten ontvangen. Graag bevestiging." }, "" },
+		{ { .subject = "Aanvraag", .new_text = "Graag ontvang ik het pakket Visie en een bevestiging "
+		    "van de aanmelding." }, "visie" },
+		/* already getting them (t0262) */
+		{ { .subject = "dubbel op de lijst", .new_text = "Wilt u beide adressen van de wachtlijst "
+		    "halen? We krijgen de pakketten al via het team." }, "" },
 		/* negated request */
 		{ { .subject = "Werkpakket Visie", .new_text = "Wij hoeven het werkpakket Visie niet meer te "
 		    "ontvangen." }, "" },
