@@ -926,6 +926,7 @@ static const struct { const char *word; guint8 cats; } inquiry_classes[] = {
 	{ "je", I_PERSON },
 	{ "jij", I_PERSON },
 	{ "jullie", I_PERSON },
+	{ "gelegenheid", I_OPEN },
 	{ "kans", I_OPEN },
 	{ "know", I_FRAME },
 	{ "komen", I_VERB_Q },
@@ -940,7 +941,12 @@ static const struct { const char *word; guint8 cats; } inquiry_classes[] = {
 	{ "mogelijkheid", I_OPEN },
 	{ "of", I_SUB_YN },
 	{ "ons", I_PERSON },
+	{ "plek", I_OPEN },
 	{ "possible", I_OPEN },
+	{ "room", I_OPEN },
+	{ "ruimte", I_OPEN },
+	{ "tijd", I_OPEN },
+	{ "time", I_OPEN },
 	{ "staan", I_VERB_Q },
 	{ "staat", I_VERB_Q },
 	{ "u", I_PERSON },
@@ -1069,6 +1075,18 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 		 * aanvragen": a polite request, not a question about them */
 		if (!ihas(c, sub, I_SUB_WH) && asks_within(c, sub + 1, ce))
 			continue;
+		/* "benieuwd of jullie met ons willen sparren": a person and a
+		 * modal after "of" ask politely for something other than a
+		 * package (classify.c lets a session request there count) */
+		gboolean person = FALSE, modal = FALSE;
+		for (guint k = sub + 1; k < ce; k++) {
+			if (ihas(c, k, I_PERSON))
+				person = TRUE;
+			if (has(c, k, W_MODAL) || ihas(c, k, I_OPEN))
+				modal = TRUE;
+		}
+		guint8 kind = !ihas(c, sub, I_SUB_WH) && person && modal ? SLT_INQ_POLITE :
+			      SLT_INQ_INDIRECT;
 		/* back to the frame's own thought: not "graag ontvang ik ze en
 		 * ik ben benieuwd wanneer de andere komen" */
 		guint from = f;
@@ -1076,7 +1094,7 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 		       !ihas(c, from - 1, I_COORD))
 			from--;
 		for (guint k = from; k < ce; k++)
-			inq[k - s] = 1;
+			inq[k - s] = kind;
 		if (own)
 			c->inquiry_seen = TRUE;
 	}
@@ -1093,21 +1111,22 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 		guint w0 = cs;
 		if (ihas(c, w0, I_COORD) && w0 + 1 < ce)
 			w0++;
-		gboolean about = FALSE;
+		guint8 about = 0;
 		if (ihas(c, w0, I_SUB_WH))
-			about = TRUE;
+			about = SLT_INQ_WH;
 		else if (ihas(c, w0, I_SUB_HOW))
-			about = !asks_within(c, w0 + 1, ce);
+			about = asks_within(c, w0 + 1, ce) ? 0 : SLT_INQ_WH;
 		else if (ihas(c, w0, I_VERB_Q) && !ihas(c, w0 + 1, I_PERSON)) {
-			about = TRUE;
+			about = SLT_INQ_YESNO;
 			for (guint k = w0 + 1; k < ce; k++)
 				if (ihas(c, k, I_OPEN))
-					about = FALSE;
+					about = 0;
 		}
 		if (about) {
 			if (question)
 				for (guint k = cs; k < ce; k++)
-					inq[k - s] = 1;
+					if (!inq[k - s])
+						inq[k - s] = about;
 			if (own && tok(c, cs)->zone != SLT_ZONE_SUBJECT)
 				c->inquiry_seen = TRUE;
 		}
@@ -1163,6 +1182,8 @@ do_sentence(Ctx *c, guint s, guint e)
 	gboolean thanks = thanks_for(c, s, e);
 	guint8 *inq = g_new0(guint8, e - s);
 	inquiry_mask(c, s, e, inq);
+	if (!c->fwd_requests)
+		memcpy(c->out->inquiry + s, inq, e - s);
 	/* A clause that asks for something else and names no package asks
 	 * for no package: its cues go, as in an inquiry. */
 	cl_start = s;
@@ -1177,7 +1198,8 @@ do_sentence(Ctx *c, guint s, guint e)
 			}
 			if (other && !named)
 				for (guint k = cl_start; k < i; k++)
-					inq[k - s] = 1;
+					if (!inq[k - s])
+						inq[k - s] = SLT_INQ_OTHER;
 			cl_start = i;
 		}
 	}
@@ -1413,6 +1435,7 @@ slt_packages_init(SltPackages *p)
 	p->explicit_ = FALSE;
 	p->unresolved = FALSE;
 	p->asked_about = FALSE;
+	p->inquiry = NULL;
 }
 
 void
@@ -1424,6 +1447,7 @@ slt_packages_clear(SltPackages *p)
 		g_ptr_array_free(p->have, TRUE);
 	if (p->why)
 		g_ptr_array_free(p->why, TRUE);
+	g_free(p->inquiry);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -1434,6 +1458,8 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	c.doc = doc;
 	c.t = doc->tokens;
 	c.out = out;
+	g_free(out->inquiry);
+	out->inquiry = g_new0(guint8, doc->tokens->len + 1);
 	c.mentions = g_array_new(FALSE, FALSE, sizeof(Mention));
 	c.consumed = g_new0(guint8, doc->tokens->len + 1);
 	init_classes();

@@ -20,6 +20,17 @@
 #include <glib.h>
 #include "textfeat.h"
 
+/* Why a token's request words do not count (SltPackages.inquiry). */
+enum {
+	SLT_INQ_NONE,
+	SLT_INQ_INDIRECT, /* "ik wil graag weten of ...", "benieuwd wanneer ..." */
+	SLT_INQ_YESNO,    /* "gaan de werkpakketten ook over jeugd?" */
+	SLT_INQ_WH,       /* "wanneer komen ze uit?" */
+	SLT_INQ_OTHER,    /* asks for something else: "graag een bevestiging" */
+	SLT_INQ_POLITE,   /* "benieuwd of jullie met ons willen sparren": indirect,
+			   * but asks for something (not a package) */
+};
+
 typedef struct {
 	GPtrArray *requested;  /* char* (static) package ids in the sender's order,
 				* or the single id "alle"; never NULL */
@@ -31,6 +42,7 @@ typedef struct {
 	gboolean unresolved;   /* asked for "het werkpakket", but which is not said */
 	gboolean asked_about;  /* asks about packages ("wanneer komen ze uit?", "gaan
 				* ze ook over jeugd?") and for none */
+	guint8 *inquiry;       /* per token of the doc: an SLT_INQ_* (owned) */
 } SltPackages;
 
 void slt_packages_init(SltPackages *p);

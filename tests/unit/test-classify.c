@@ -711,6 +711,32 @@ test_negation(void)
 	g_assert_true(why_has(r, "pakket gevraagd: visie"));
 }
 
+/* A session named in a question about something else is not asked for;
+ * asked for politely, it is (neutral model: the rules and the lexicon). */
+static void
+test_session_in_question(void)
+{
+	static const struct { const char *subject, *text, *want; } cases[] = {
+		{ "RE: Uitnodiging regiobijeenkomst", "Ik kan er niet bij zijn. Weten jullie of er een "
+		  "verslag komt van de workshop over samenwerking met scholen?", "vraag" },
+		{ "Kosten?", "Hoi, kost de ondersteuning iets? En zit er een maximum aan het aantal "
+		  "gesprekken?", "vraag" },
+		{ "Sparren", "Ik ben benieuwd of jullie met ons willen sparren over onze visie.", "sparring" },
+		{ "Gesprek", "Ik wil graag weten of we een keer kunnen sparren over de inkoop.", "sparring" },
+		{ "Gesprek", "Is een gesprek met een adviseur mogelijk? Graag sparren we over de "
+		  "aansturing van ons team.", "sparring" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		Mail m = { .subject = cases[i].subject, .new_text = cases[i].text };
+		g_autoptr(SltClassification) r = classify(&m);
+		if (strcmp(r->intent, cases[i].want) != 0)
+			g_error("case %u (%s): %s, want %s", i, cases[i].text, r->intent, cases[i].want);
+	}
+	Mail q = { .subject = "Kosten?", .new_text = "Zit er een maximum aan het aantal gesprekken?" };
+	g_autoptr(SltClassification) r = classify(&q);
+	g_assert_true(why_has(r, "vraagt ernaar, telt niet"));
+}
+
 static void
 test_afmelden(void)
 {
@@ -1145,6 +1171,7 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/re-automatisch-antwoord", test_re_automatisch_antwoord);
 	g_test_add_func("/classify/auto-submitted-human", test_auto_submitted_human);
 	g_test_add_func("/classify/negation", test_negation);
+	g_test_add_func("/classify/session-in-question", test_session_in_question);
 	g_test_add_func("/classify/afmelden", test_afmelden);
 	g_test_add_func("/classify/newsletter", test_newsletter);
 	g_test_add_func("/classify/request-beats-list", test_request_beats_list);
