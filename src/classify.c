@@ -312,11 +312,32 @@ footer_sentence(const GArray *tokens, guint i)
 	return url || klik || (question && b - a + 1 <= 4);
 }
 
+/* Is a session named at a token with this SLT_INQ_* mark asked about
+ * rather than asked for? */
+static gboolean
+session_inquiry(guint8 mark)
+{
+	return mark == SLT_INQ_INDIRECT || mark == SLT_INQ_YESNO || mark == SLT_INQ_WH;
+}
+
 static void
 lex_score(const GArray *tokens, const GArray *hits, gboolean reply, const guint8 *inquiry,
 	  LexScores *ls, GPtrArray *why, guint max_why)
 {
 	memset(ls, 0, sizeof(*ls));
+	/* A body that names a session only in questions about it makes a
+	 * subject "Sparringsessies" the topic of those questions (t0560). */
+	gboolean session_asked = FALSE, session_about = FALSE;
+	for (guint i = 0; inquiry && i < hits->len; i++) {
+		const SltLexHit *h = &g_array_index(hits, SltLexHit, i);
+		if (h->zone == SLT_ZONE_SUBJECT || h->entry->weight <= 0 || h->negated ||
+		    strcmp(h->entry->label, "intent:sparring") != 0)
+			continue;
+		if (session_inquiry(inquiry[h->start]))
+			session_about = TRUE;
+		else
+			session_asked = TRUE;
+	}
 	g_autoptr(GHashTable) best = g_hash_table_new(NULL, NULL);  /* entry -> hit index + 1 */
 	for (guint i = 0; i < hits->len; i++) {
 		const SltLexHit *h = &g_array_index(hits, SltLexHit, i);
@@ -338,9 +359,9 @@ lex_score(const GArray *tokens, const GArray *hits, gboolean reply, const guint8
 		 * cross-validation 0.949 -> 0.952). Not "benieuwd of jullie met
 		 * ons willen sparren" (SLT_INQ_POLITE), not "wanneer kunnen we
 		 * een gesprek plannen?" (a wh-question settles a time). */
-		if (inquiry && w > 0 &&
-		    (inquiry[h->start] == SLT_INQ_INDIRECT || inquiry[h->start] == SLT_INQ_YESNO) &&
-		    strcmp(h->entry->label, "intent:sparring") == 0) {
+		if (inquiry && w > 0 && strcmp(h->entry->label, "intent:sparring") == 0 &&
+		    (session_inquiry(inquiry[h->start]) ||
+		     (h->zone == SLT_ZONE_SUBJECT && session_about && !session_asked))) {
 			if (why->len < max_why) {
 				g_autofree char *t = hit_text(tokens, h);
 				why_add(why, "vraagt ernaar, telt niet: '%s' (%s)", t,

@@ -1109,13 +1109,25 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 		while (ce < e && !(tok(c, ce)->flags & SLT_TOK_CLAUSE))
 			ce++;
 		guint w0 = cs;
-		if (ihas(c, w0, I_COORD) && w0 + 1 < ce)
+		/* "..., en zit er ...?", "Of is daar toestemming voor nodig?" (t0226) */
+		if ((ihas(c, w0, I_COORD) || strcmp(word(c, w0), "of") == 0 ||
+		     strcmp(word(c, w0), "or") == 0) && w0 + 1 < ce)
 			w0++;
 		guint8 about = 0;
+		/* "wanneer kunnen we een gesprek plannen?": a person and a modal
+		 * ask for something, if not for a package */
+		gboolean person = FALSE, modal = FALSE;
+		for (guint k = w0 + 1; k < ce; k++) {
+			if (ihas(c, k, I_PERSON))
+				person = TRUE;
+			if (has(c, k, W_MODAL) || ihas(c, k, I_OPEN))
+				modal = TRUE;
+		}
+		guint8 wh = person && modal ? SLT_INQ_POLITE : SLT_INQ_WH;
 		if (ihas(c, w0, I_SUB_WH))
-			about = SLT_INQ_WH;
+			about = wh;
 		else if (ihas(c, w0, I_SUB_HOW))
-			about = asks_within(c, w0 + 1, ce) ? 0 : SLT_INQ_WH;
+			about = asks_within(c, w0 + 1, ce) ? 0 : wh;
 		else if (ihas(c, w0, I_VERB_Q) && !ihas(c, w0 + 1, I_PERSON)) {
 			about = SLT_INQ_YESNO;
 			for (guint k = w0 + 1; k < ce; k++)

@@ -725,6 +725,12 @@ test_session_in_question(void)
 		{ "Gesprek", "Ik wil graag weten of we een keer kunnen sparren over de inkoop.", "sparring" },
 		{ "Gesprek", "Is een gesprek met een adviseur mogelijk? Graag sparren we over de "
 		  "aansturing van ons team.", "sparring" },
+		/* the subject is the topic of the body's questions (t0560) */
+		{ "Sparringsessies", "Hoe lang duurt een sparringsessie meestal, en zijn de sessies ook "
+		  "bedoeld voor jeugdteams?", "vraag" },
+		/* a wh-question with a person and a modal settles a time */
+		{ "Sparringsessie", "Wanneer kunnen we een sparringsessie plannen over onze visie?",
+		  "sparring" },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		Mail m = { .subject = cases[i].subject, .new_text = cases[i].text };
