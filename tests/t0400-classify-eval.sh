@@ -60,31 +60,33 @@ if ! cmp -s data/model.tsv "$SLT_TMP/model.tsv"; then
 fi
 same_bytes data/model.tsv "$SLT_TMP/model.tsv" "data/model.tsv equals a fresh 'make model'"
 
-# -- 10-fold cross-validation over the pool (585 messages) --
-# measured: intent 0.944, theme 0.963, packages 0.990, org 0.925, dropped 0
-# (the pool grew by 62 messages of the kinds that were wrong before:
-# offers, events, newsletters and misdirected mail that mention sessions,
-# packages or the themes, and questions that look like those; the 523 of
-# before measured intent 0.966 with the earlier rules)
+# -- 10-fold cross-validation over the pool (615 messages) --
+# measured: intent 0.951, theme 0.951, packages 0.997, org 0.928, dropped 0
+# (the pool grew by 30 messages of kinds the rules got wrong or barely
+# had: questions about the packages, requests and session requests
+# phrased as questions; the 585 of before measured intent 0.944, theme
+# 0.963, packages 0.990 with the earlier rules, 0.952/0.963/0.997 with
+# today's; the 523 of before that, intent 0.966 with the first rules)
 ok "10-fold cross-validation meets its floors" \
 	"$SLTCTL" crossval -q -k 10 --min intent=0.93 --min theme=0.94 --min packages=0.98 \
 	--min org=0.90 --max-dropped 0 data/train tests/corpus
 
-# -- the held-out part of data/train (106 messages, never trained on: the
-# first 90 and 16 of the later batches, written before the model saw them) --
-# measured: intent 0.934 (the first 90: 0.978; the 16 later ones, of the
-# hard kinds, 0.688: misdirected municipal mail goes to staff as vraag),
-# theme 0.986, packages 0.991, org 0.934, dropped 0
+# -- the held-out part of data/train (113 messages, never trained on: the
+# first 90 and 23 of the later batches, written before the model saw them) --
+# measured: intent 0.929 (the first 90: 0.967; the 23 later ones, of the
+# hard kinds, 0.783: misdirected municipal mail goes to staff as vraag),
+# theme 0.973, packages 0.982, org 0.938, dropped 0 (with 106 files and
+# the earlier rules: intent 0.934, theme 0.986, packages 0.991)
 out=$("$SLTCTL" eval -q --heldout --exclude-trained --min intent=0.92 --min theme=0.95 \
 	--min packages=0.95 --min org=0.90 --max-dropped 0 data/train)
 st=$?
 diag "$(grep -E '^(messages|intent |theme |packages |org |requests|FAIL)' <<<"$out")"
 is "$st" 0 "held-out data/train meets its floors"
-like "$out" "messages: 106" "the held-out files are all evaluated, none left out as trained"
+like "$out" "messages: 113" "the held-out files are all evaluated, none left out as trained"
 # The organisation as sltd sees it: the mailbox read in order, each
 # signature teaching its domain's org to later mail (the training files
 # teach too: learning reads signatures, never labels).
-# measured: org 0.972 (0.934 without learning)
+# measured: org 0.973 (0.938 without learning)
 out=$("$SLTCTL" eval -q --heldout --exclude-trained --learn-orgs=all --min org=0.95 data/train)
 st=$?
 diag "$(grep -E '^(org |FAIL)' <<<"$out")"
