@@ -271,24 +271,6 @@ static const struct { const char *word; guint32 cats; } word_classes[] = {
 	{ "zouden", W_WISH | W_MODAL },
 };
 
-static GHashTable *class_table;
-
-static void
-init_classes(void)
-{
-	static gsize once;
-	if (g_once_init_enter(&once)) {
-		GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
-		for (guint i = 0; i < G_N_ELEMENTS(word_classes); i++) {
-			guint32 v = GPOINTER_TO_UINT(g_hash_table_lookup(h, word_classes[i].word));
-			g_hash_table_insert(h, (gpointer)word_classes[i].word,
-					    GUINT_TO_POINTER(v | word_classes[i].cats));
-		}
-		class_table = h;
-		g_once_init_leave(&once, 1);
-	}
-}
-
 /* Is token i (if there is one) in word class cls? */
 static gboolean
 has(const Ctx *c, guint i, guint32 cls)
@@ -987,18 +969,41 @@ static const struct { const char *word; guint8 cats; } inquiry_classes[] = {
 	{ "zitten", I_VERB_Q },
 };
 
-static GHashTable *inquiry_table;
+/* Both word classes of a word, looked up with one hash lookup per token
+ * (make bench): word -> index + 1 into word_info. */
+typedef struct {
+	guint32 cls;
+	guint8 icls;
+} WordInfo;
+
+static GHashTable *word_table;
+static WordInfo *word_info;
 
 static void
-init_inquiry_classes(void)
+init_word_table(void)
 {
 	static gsize once;
 	if (g_once_init_enter(&once)) {
 		GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
-		for (guint i = 0; i < G_N_ELEMENTS(inquiry_classes); i++)
-			g_hash_table_insert(h, (gpointer)inquiry_classes[i].word,
-					    GUINT_TO_POINTER((guint)inquiry_classes[i].cats));
-		inquiry_table = h;
+		WordInfo *info = g_new0(WordInfo, G_N_ELEMENTS(word_classes) +
+					G_N_ELEMENTS(inquiry_classes));
+		guint next = 0;
+		for (guint i = 0; i < G_N_ELEMENTS(word_classes) + G_N_ELEMENTS(inquiry_classes); i++) {
+			gboolean first = i < G_N_ELEMENTS(word_classes);
+			const char *w = first ? word_classes[i].word :
+				       inquiry_classes[i - G_N_ELEMENTS(word_classes)].word;
+			guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(h, w));
+			if (!idx) {
+				idx = ++next;
+				g_hash_table_insert(h, (gpointer)w, GUINT_TO_POINTER(idx));
+			}
+			if (first)
+				info[idx - 1].cls |= word_classes[i].cats;
+			else
+				info[idx - 1].icls |= inquiry_classes[i - G_N_ELEMENTS(word_classes)].cats;
+		}
+		word_info = info;
+		word_table = h;
 		g_once_init_leave(&once, 1);
 	}
 }
@@ -1474,15 +1479,15 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	out->inquiry = g_new0(guint8, doc->tokens->len + 1);
 	c.mentions = g_array_new(FALSE, FALSE, sizeof(Mention));
 	c.consumed = g_new0(guint8, doc->tokens->len + 1);
-	init_classes();
-	init_inquiry_classes();
+	init_word_table();
 	c.cls = g_new(guint32, doc->tokens->len + 1);
 	c.icls = g_new(guint8, doc->tokens->len + 1);
 	c.compound = g_new(gint8, doc->tokens->len + 1);
 	for (guint i = 0; i < doc->tokens->len; i++) {
 		const char *w = g_array_index(doc->tokens, SltToken, i).word;
-		c.cls[i] = GPOINTER_TO_UINT(g_hash_table_lookup(class_table, w));
-		c.icls[i] = (guint8)GPOINTER_TO_UINT(g_hash_table_lookup(inquiry_table, w));
+		guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(word_table, w));
+		c.cls[i] = idx ? word_info[idx - 1].cls : 0;
+		c.icls[i] = idx ? word_info[idx - 1].icls : 0;
 		if (is_pkg_word(w))
 			c.cls[i] |= W_PKG;
 		c.compound[i] = (gint8)compound_pkg(w);
