@@ -599,6 +599,17 @@ static const struct { const char *text; const char *want; } pkg_questions[] = {
 	  "kwaliteit" },
 	{ "Wanneer het pakket Visie klaar is, graag toesturen.", "visie" },
 	{ "When the quality package is ready, please send it to me.", "kwaliteit" },
+	/* more of each, both ways */
+	{ "Hoeveel kosten de werkpakketten?", "" },
+	{ "Ik ben benieuwd hoe andere gemeenten de werkpakketten gebruiken.", "" },
+	{ "Bevatten de pakketten ook iets over de wijkanalyse?", "" },
+	{ "Zou u mij willen laten weten wanneer de pakketten verschijnen?", "" },
+	{ "We vragen ons af of de werkpakketten ook voor kleine gemeenten bruikbaar zijn.", "" },
+	{ "Ik wil graag het werkpakket Visie ontvangen en weten wanneer Kwaliteit uitkomt.", "visie" },
+	{ "Wanneer het pakket Visie verschijnt ontvang ik het graag.", "visie" },
+	{ "Are the packages free? If so, please send all five.", "alle" },
+	{ "Mogen wij de pakketten Visie en Kwaliteit ontvangen?", "visie,kwaliteit" },
+	{ "Kan ik het netwerkpakket al krijgen?", "netwerksamenwerking" },
 	/* a subject over an empty note still asks */
 	{ "Met vriendelijke groet, Jan", "alle" },
 };
