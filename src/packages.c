@@ -1234,6 +1234,29 @@ do_sentence(Ctx *c, guint s, guint e)
 		else if (k == CUE_WEAK && nweak < G_N_ELEMENTS(weak))
 			weak[nweak++] = i;
 	}
+	/* Contrast after a refusal: "wij hoeven geen sparringsessie, alleen de
+	 * werkpakketten", "geen gesprek, wel het pakket Visie", "no call, only
+	 * the quality package": the clause that opens with it asks. */
+	gboolean refused = FALSE;
+	for (guint i = s; i < e; i++) {
+		gboolean opens = i > s && (tok(c, i)->flags & SLT_TOK_CLAUSE);
+		if (opens && refused && !have_clause[i - s] && !neg_clause[i - s] && !inq[i - s] &&
+		    nweak < G_N_ELEMENTS(weak)) {
+			guint k = i;
+			if (strcmp(word(c, k), "maar") == 0 || strcmp(word(c, k), "but") == 0)
+				k++;
+			/* not "..., alleen het pakket Visie hebben we" */
+			gboolean having = FALSE;
+			for (guint j = i; j < e && (j == i || !(tok(c, j)->flags & SLT_TOK_CLAUSE)); j++)
+				if (has(c, j, W_HAVE | W_GOT))
+					having = TRUE;
+			if (k < e && !having && (has(c, k, W_ONLY) || strcmp(word(c, k), "wel") == 0 ||
+						 strcmp(word(c, k), "just") == 0))
+				weak[nweak++] = k;
+		}
+		if (tok(c, i)->flags & SLT_TOK_NEGATOR)
+			refused = TRUE;
+	}
 	/* A one-line subject or note with a name and nothing else asks for it
 	 * (c0002 t0002: subject "werkpakket visie graag", body "Groet, Jan"). */
 	gboolean near_all = FALSE;

@@ -539,6 +539,14 @@ test_packages(void)
 		    "over de werkpakketten ontvangen. Graag bevestiging." }, "" },
 		{ { .subject = "Aanvraag", .new_text = "Graag ontvang ik het pakket Visie en een bevestiging "
 		    "van de aanmelding." }, "visie" },
+		/* contrast after a refusal asks; having is not asking */
+		{ { .subject = "Reactie", .new_text = "Wij hoeven geen sparringsessie, alleen de "
+		    "werkpakketten." }, "alle" },
+		{ { .subject = "Reactie", .new_text = "Geen gesprek nodig, wel het pakket Visie." }, "visie" },
+		{ { .subject = "Reactie", .new_text = "Wij hebben geen behoefte aan een gesprek, maar wel aan "
+		    "de werkpakketten Visie en Kwaliteit." }, "visie,kwaliteit" },
+		{ { .subject = "Reactie", .new_text = "Dat pakket hebben we niet, alleen het pakket Visie "
+		    "hebben we." }, "" },
 		/* already getting them (t0262) */
 		{ { .subject = "dubbel op de lijst", .new_text = "Wilt u beide adressen van de wachtlijst "
 		    "halen? We krijgen de pakketten al via het team." }, "" },
