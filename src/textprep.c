@@ -76,6 +76,12 @@ static const char *const neg_en[] = {
 	"aren", "won", "wouldn", "nor", "dont", NULL,
 };
 
+/* English negations that are no Dutch words: they negate in a mail taken
+ * for Dutch too ("I don't want to unsubscribe" under a Dutch signature). */
+static const char *const neg_any[] = {
+	"not", "never", "don", "dont", "doesn", "didn", "isn", "aren", "wouldn", NULL,
+};
+
 /* Markers for the language guess: frequent, and not shared. */
 static const char *const mark_nl[] = {
 	"de", "het", "een", "en", "van", "ik", "wij", "jullie", "niet",
@@ -88,7 +94,7 @@ static const char *const mark_en[] = {
 	"thanks", "dear", "kind", "your", "my", "have", NULL,
 };
 
-static GHashTable *stop_set[2], *neg_set[2], *mark_set[2];
+static GHashTable *stop_set[2], *neg_set[2], *mark_set[2], *neg_any_set;
 
 static GHashTable *
 make_set(const char *const *words)
@@ -108,6 +114,7 @@ init_sets(void)
 		stop_set[SLT_LANG_EN] = make_set(stop_en);
 		neg_set[SLT_LANG_NL] = make_set(neg_nl);
 		neg_set[SLT_LANG_EN] = make_set(neg_en);
+		neg_any_set = make_set(neg_any);
 		mark_set[SLT_LANG_NL] = make_set(mark_nl);
 		mark_set[SLT_LANG_EN] = make_set(mark_en);
 		g_once_init_leave(&once, 1);
@@ -198,7 +205,8 @@ lookup(SltTextPrep *tp, const char *word, gsize len, SltLang lang)
 		e->stem = e->word;  /* out of memory inside libstemmer */
 	}
 	e->stop = g_hash_table_contains(stop_set[lang], e->word);
-	e->negator = g_hash_table_contains(neg_set[lang], e->word);
+	e->negator = g_hash_table_contains(neg_set[lang], e->word) ||
+		     g_hash_table_contains(neg_any_set, e->word);
 	g_hash_table_insert(tp->cache[lang], (gpointer)e->word, e);
 	return e;
 }

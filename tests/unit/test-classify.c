@@ -217,6 +217,11 @@ test_tokenize(void)
 	g_assert_cmpuint(find_tok(t, "wij")->sentence, >, find_tok(t, "mail")->sentence);
 	g_assert_true(find_tok(t, "de")->flags & SLT_TOK_STOP);
 	g_assert_false(find_tok(t, "graag")->flags & SLT_TOK_STOP);
+	/* an English negation in a mail taken for Dutch still negates */
+	g_autoptr(GArray) mixed = toks(tp, "I don't want to unsubscribe, I want the quality package.",
+				       SLT_LANG_NL);
+	g_assert_true(find_tok(mixed, "unsubscribe")->flags & SLT_TOK_NEGATED);
+	g_assert_false(find_tok(mixed, "quality")->flags & SLT_TOK_NEGATED);
 }
 
 static void
