@@ -433,6 +433,22 @@ curl_init_once(void)
 	}
 }
 
+/* After CURLE_SSL_CONNECT_ERROR: did the connection break (reset, EOF)
+ * rather than the handshake fail? libcurl gives the socket's errno for a
+ * reset; OpenSSL's SSL_ERROR_SYSCALL with no errno is an EOF. A refused
+ * handshake (alert, wrong version, no shared cipher) is SSL_ERROR_SSL with
+ * no errno, and stays a TLS error. */
+static gboolean
+tls_connection_dropped(SltImap *imap)
+{
+	long os_errno = 0;
+	if (curl_easy_getinfo(imap->curl, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
+	    os_errno != 0)
+		return TRUE;
+	return strstr(imap->errbuf, "SSL_ERROR_SYSCALL") != NULL ||
+	       strstr(imap->errbuf, "unexpected eof") != NULL;
+}
+
 /* Turn a failed curl_easy_perform (connect, TLS, login) into our error. */
 static void
 connect_error(SltImap *imap, CURLcode rc, const SltImapOptions *opt, const char *hostport,
@@ -459,6 +475,18 @@ connect_error(SltImap *imap, CURLcode rc, const SltImapOptions *opt, const char 
 			  imap->host);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
+		if (tls_connection_dropped(imap)) {
+			/* A server restarting under us resets or closes the
+			 * connection mid-handshake (t0602: Dovecot's login
+			 * process outlives its master for a moment). That is
+			 * the network, not a certificate: back off and try
+			 * again, no TLS alarm and no two-minute wait. */
+			imap_fail(error, SLT_IMAP_ERROR_CONNECT,
+				  "connection to '%s' dropped during TLS: %s", hostport, detail);
+			break;
+		}
+		/* a handshake the server refused */
+		G_GNUC_FALLTHROUGH;
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
 	case CURLE_SSL_ENGINE_NOTFOUND:

@@ -23,6 +23,7 @@ imap_load INBOX "$SLT_CORPUS/0001.eml" >/dev/null
 ok "first message answered" smtp_wait_count 1 5
 
 # ---- Dovecot restarted mid-IDLE ------------------------------------------
+notify_mark
 dovecot_kill
 sleep 2
 # While Dovecot is down sltd backs off: a handful of attempts, not a spin.
@@ -44,6 +45,7 @@ is "$(sql "SELECT count(*) FROM outbox WHERE state = 'sent'")" 4 "every reply se
 is "$(smtp_count)" 4 "the sink got each reply once"
 
 # ---- SMTP down and back --------------------------------------------------
+notify_mark
 smtp_kill
 imap_load INBOX "$SLT_CORPUS/0005.eml" >/dev/null
 ok "recorded while the SMTP server is down" until_is 10 5 recorded

@@ -96,6 +96,20 @@ like "$(cat "$SLT_TMP/sltd.err")" "STARTTLS|TLS|SSL" "the error says TLS was not
 ok "no LOGIN or AUTHENTICATE reached the server" sh -c "! grep -qiE 'LOGIN|AUTHENTICATE' '$SLT_TMP/hostile/received.log' 2>/dev/null"
 ok "the password never reached it" sh -c "! grep -qF \"\$(cat '$IMAP_PASS_FILE')\" '$SLT_TMP/hostile/received.log' 2>/dev/null"
 
+# ---- IMAP: the connection dropped mid-handshake ------------------------------
+# A server restarting under sltd resets or closes the connection during the
+# handshake. That is the network, not a certificate: exit 75 (try again),
+# no TLS alarm.
+for mode in tls-reset tls-eof; do
+	mkdir -p "$SLT_TMP/$mode"
+	slt_spawn "$mode" "$SLT_PY" "$SLT_TESTLIB/imap-hostile.py" "$mode" "$SLT_TMP/$mode"
+	slt_wait_until 5 test -s "$SLT_TMP/$mode/port" || bail_out "imap-hostile $mode did not start"
+	sltd_config "imaps://127.0.0.1:$(cat "$SLT_TMP/$mode/port")/INBOX"
+	sltd_once
+	is "$?" 75 "IMAP, $mode during the handshake: exit 75, a temporary failure"
+	like "$(cat "$SLT_TMP/sltd.err")" "dropped during TLS" "IMAP, $mode: the error says the connection dropped"
+done
+
 # ---- SMTP --------------------------------------------------------------------
 # The real sink with the valid certificate, and a second sink (started
 # directly) per broken case; sltd's outbox faces the broken one.

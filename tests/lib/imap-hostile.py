@@ -14,8 +14,12 @@
 #   stall-select  logs in anyone (AUTH=PLAIN), answers CAPABILITY, then
 #               never answers SELECT (a hung server after login)
 #   bye-select  logs in anyone, then answers SELECT with "* BYE" and closes
+#   tls-reset   (for imaps://) reads the TLS ClientHello, then resets the
+#               connection (RST): a server restarting under the client
+#   tls-eof     reads the ClientHello, then closes (FIN) without a word
 import os
 import socket
+import struct
 import sys
 import threading
 import time
@@ -31,6 +35,12 @@ def serve(conn, mode, log):
 
     if mode == "stall":
         time.sleep(3600)
+        return
+    if mode in ("tls-reset", "tls-eof"):
+        conn.recv(4096)
+        if mode == "tls-reset":
+            # l_onoff=1, l_linger=0: close() sends RST, not FIN.
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         return
     send(b"* OK [CAPABILITY " + CAPS + b"] hostile test server ready\r\n")
     while True:

@@ -9,6 +9,8 @@
 # notify_start
 #   Starts tests/lib/notify-listen.py on $SLT_TMP/notify.sock (exports
 #   NOTIFY_SOCKET) logging to $SLT_TMP/notify.log (NOTIFY_LOG).
+# notify_mark                  from now on notify_has/wait/count look only at
+#                              lines that come after this (sltd_start resets)
 # notify_has LINE-ERE          a line of the notify log matches (grep -E)
 # notify_wait LINE-ERE [SECS=10]
 # notify_count LINE-ERE        how many lines match
@@ -53,8 +55,13 @@ notify_start() {
 	slt_wait_until 5 test -e "$NOTIFY_SOCKET.ready"
 }
 
+NOTIFY_MARK=0
+notify_mark() {
+	NOTIFY_MARK=$(wc -l <"$NOTIFY_LOG")
+}
+
 notify_has() {
-	grep -Eq -- "^[0-9.]+ ($1)" "$NOTIFY_LOG"
+	tail -n "+$((NOTIFY_MARK + 1))" "$NOTIFY_LOG" | grep -Eq -- "^[0-9.]+ ($1)"
 }
 
 notify_wait() {
@@ -62,11 +69,12 @@ notify_wait() {
 }
 
 notify_count() {
-	grep -Ec -- "^[0-9.]+ ($1)" "$NOTIFY_LOG"
+	tail -n "+$((NOTIFY_MARK + 1))" "$NOTIFY_LOG" | grep -Ec -- "^[0-9.]+ ($1)"
 }
 
 sltd_start() {
 	: >"$NOTIFY_LOG" 2>/dev/null
+	NOTIFY_MARK=0
 	slt_spawn sltd "$SLTD" -c "$SLTD_CONF" -v "$@"
 	if [ -n "${NOTIFY_SOCKET:-}" ]; then
 		notify_wait 'READY=1' 10 || { echo "sltd_start: no READY=1" >&2; return 1; }
