@@ -232,8 +232,7 @@ slt_responder_react(SltStore *store, const SltIngested *in, gpointer user_data, 
 	 * cap) is asked only for a reply that would otherwise go out, see
 	 * below. In a backlog most replies stop at the sender's limit. */
 	SltReplyHistory hist = { 0 };
-	if (!slt_store_reply_history(store, rcpt_guess, now - 24 * 3600, now - 3600, 0, &hist,
-				     error)) {
+	if (!slt_store_reply_history(store, rcpt_guess, now - 24 * 3600, &hist, error)) {
 		slt_reply_history_clear(&hist);
 		return FALSE;
 	}
@@ -275,7 +274,7 @@ slt_responder_react(SltStore *store, const SltIngested *in, gpointer user_data, 
 		.can_link = cfg->download_base_url && *cfg->download_base_url,
 		.sender_kinds_today = (const char *const *)hist.kinds->pdata,
 		.sender_packages_today = (const char *const *)hist.packages->pdata,
-		.replies_last_hour = hist.last_hour,
+		.replies_last_hour = 0,  /* asked below, only when it matters */
 		.per_sender_per_day = (guint)MAX(cfg->per_sender_per_day, 0),
 		.global_per_hour = (guint)MAX(cfg->global_per_hour, 0),
 	};

@@ -589,12 +589,11 @@ slt_reply_history_clear(SltReplyHistory *h)
 {
 	g_clear_pointer(&h->kinds, g_ptr_array_unref);
 	g_clear_pointer(&h->packages, g_ptr_array_unref);
-	h->last_hour = 0;
 }
 
 gboolean
 slt_store_reply_history(SltStore *store, const char *rcpt, gint64 day_since,
-			gint64 hour_since, guint hour_cap, SltReplyHistory *h, GError **error)
+			SltReplyHistory *h, GError **error)
 {
 	memset(h, 0, sizeof *h);
 	h->kinds = g_ptr_array_new_with_free_func(g_free);
@@ -614,9 +613,7 @@ slt_store_reply_history(SltStore *store, const char *rcpt, gint64 day_since,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return slt_store_fail(store, error, "cannot read the outbox");
-	if (!hour_cap)
-		return TRUE;
-	return slt_store_replies_since(store, hour_since, hour_cap, &h->last_hour, error);
+	return TRUE;
 }
 
 gboolean

@@ -162,21 +162,16 @@ gboolean slt_store_outbox_counts(SltStore *store, gint64 *queued, gint64 *sent,
 typedef struct {
 	GPtrArray *kinds;          /* char*: kind of each reply to rcpt since day_since */
 	GPtrArray *packages;       /* char*: package ids sent to rcpt since day_since */
-	guint last_hour;           /* replies to anyone since hour_since, counted
-				    * up to hour_cap */
 } SltReplyHistory;
 
 void slt_reply_history_clear(SltReplyHistory *h);
 
-/* Replies that count for the limits: not suppressed, not failed, not
- * publications. The replies to anyone are counted no further than
- * hour_cap (0: not at all): the cap only asks "are there that many?",
- * and a full count per message would make a busy hour quadratic
- * (measured: 44% of a 1,500-message pass). Fills *h (clear with
- * slt_reply_history_clear). */
+/* The replies to rcpt since day_since that count for the limits: not
+ * suppressed, not failed, not publications. Fills *h (clear with
+ * slt_reply_history_clear). The hourly count is a separate question
+ * (slt_store_replies_since), asked only for a reply that would go out. */
 gboolean slt_store_reply_history(SltStore *store, const char *rcpt, gint64 day_since,
-				 gint64 hour_since, guint hour_cap, SltReplyHistory *h,
-				 GError **error);
+				 SltReplyHistory *h, GError **error);
 
 /* The replies that count (as above) to anyone since since, counted no
  * further than cap: *n <= cap. */
