@@ -343,6 +343,16 @@ write_items(Pass *p, Item **items, guint n, GError **error)
 	return TRUE;
 }
 
+/* Add a prepared item to the open batch; TRUE when the batch is full
+ * and should be written now. */
+static gboolean
+batch_add(Pass *p, Item *it)
+{
+	g_ptr_array_add(p->batch, it);
+	p->batch_bytes += it->size;
+	return p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES;
+}
+
 static gboolean
 flush_batch(Pass *p, GError **error)
 {
@@ -398,9 +408,7 @@ on_message(const SltImapMessage *m, gpointer user_data, GError **error)
 	}
 	Item *it = new_item(p, m);
 	prepare(it, opt, p->crash_on);
-	g_ptr_array_add(p->batch, it);
-	p->batch_bytes += it->size;
-	if (p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES)
+	if (batch_add(p, it))
 		return flush_batch(p, error);
 	return TRUE;
 }
@@ -477,11 +485,8 @@ write_queued(Pass *p, GError **error)
 		p->inflight_bytes -= head->size;
 		g_cond_broadcast(&p->cond);
 		g_mutex_unlock(&p->lock);
-		g_ptr_array_add(p->batch, head);
-		p->batch_bytes += head->size;
 		gboolean stop = FALSE;
-		if ((p->batch->len >= BATCH_MAX || p->batch_bytes >= BATCH_MAX_BYTES) &&
-		    !flush_batch(p, ok ? error : NULL)) {
+		if (batch_add(p, head) && !flush_batch(p, ok ? error : NULL)) {
 			ok = FALSE;
 			stop = TRUE;
 		}
