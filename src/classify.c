@@ -324,22 +324,93 @@ session_inquiry(guint8 mark)
 	return mark == SLT_INQ_INDIRECT || mark == SLT_INQ_YESNO || mark == SLT_INQ_WH;
 }
 
+static gboolean
+word_in(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(w, *list) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Does the session term at token i name one that took place: "naar
+ * aanleiding van onze sparringsessie", "dank nog voor de sessie", "na
+ * de sessie", "following our session", "de sessie die we hebben gehad"?
+ * Such a mail asks for what came of it (a package, an answer), not for a
+ * session; "een vervolg op de vorige sessie" still asks. Looks within
+ * the term's clause only. */
+static gboolean
+session_past(const GArray *tokens, guint i)
+{
+	static const char *const before[] = {
+		"aanleiding", "dank", "bedankt", "dankjewel", "dankzij", "tijdens",
+		"vorige", "afgelopen", "eerdere", "recente", "gehouden", "gevoerde",
+		"following", "thanks", "thank", "after", "during", "previous",
+		"last", "recent", "earlier", NULL };
+	static const char *const after[] = {
+		"gehad", "gevoerd", "gehouden", "besproken", "plaatsvond",
+		"discussed", "held", "had", "afgelopen", "gisteren", "vorige",
+		"yesterday", "last", NULL };
+	static const char *const again[] = {
+		"vervolg", "vervolgsessie", "vervolggesprek", "tweede",
+		"nieuwe", "nieuw", "weer", "opnieuw", "follow", "another", "second",
+		"new", "again", NULL };
+	const SltToken *t = &g_array_index(tokens, SltToken, i);
+	guint lo = i;
+	while (lo > 0 && i - lo < 5 && !(g_array_index(tokens, SltToken, lo).flags & SLT_TOK_CLAUSE))
+		lo--;
+	/* "n.a.v. sessie": the abbreviation's dots end a sentence */
+	if (i >= 3 && strcmp(g_array_index(tokens, SltToken, i - 1).word, "v") == 0 &&
+	    strcmp(g_array_index(tokens, SltToken, i - 2).word, "a") == 0 &&
+	    strcmp(g_array_index(tokens, SltToken, i - 3).word, "n") == 0)
+		return TRUE;
+	/* "zoals besproken", "as discussed" */
+	if (i >= 1 && (strcmp(g_array_index(tokens, SltToken, i - 1).word, "zoals") == 0 ||
+		       strcmp(g_array_index(tokens, SltToken, i - 1).word, "as") == 0))
+		return TRUE;
+	gboolean past = FALSE;
+	for (guint k = lo; k < i; k++) {
+		const char *w = g_array_index(tokens, SltToken, k).word;
+		/* "nog een sessie" asks again; "dank nog voor de sessie" thanks */
+		if (word_in(w, again) ||
+		    (strcmp(w, "nog") == 0 && k + 1 < i &&
+		     strcmp(g_array_index(tokens, SltToken, k + 1).word, "een") == 0))
+			return FALSE;
+		if (word_in(w, before) || (strcmp(w, "na") == 0 && i - k <= 2) ||
+		    strcmp(w, "nav") == 0)
+			past = TRUE;
+	}
+	for (guint k = i + 1; k < tokens->len && k <= i + 5; k++) {
+		const SltToken *u = &g_array_index(tokens, SltToken, k);
+		if (u->sentence != t->sentence || (u->flags & SLT_TOK_CLAUSE))
+			break;
+		if (word_in(u->word, after))
+			past = TRUE;
+	}
+	return past;
+}
+
 static void
 lex_score(const GArray *tokens, const GArray *hits, gboolean reply, const guint8 *inquiry,
 	  LexScores *ls, GPtrArray *why, guint max_why)
 {
 	memset(ls, 0, sizeof(*ls));
 	/* A body that names a session only in questions about it makes a
-	 * subject "Sparringsessies" the topic of those questions (t0560). */
-	gboolean session_asked = FALSE, session_about = FALSE;
-	for (guint i = 0; inquiry && i < hits->len; i++) {
+	 * subject "Sparringsessies" the topic of those questions (t0560);
+	 * one that names it only as past ("dank nog voor de sessie!") makes a
+	 * reply's "RE: Sparringsessie 12 maart" the thread's old topic. */
+	gboolean session_asked = FALSE, session_about = FALSE, session_had = FALSE;
+	for (guint i = 0; i < hits->len; i++) {
 		const SltLexHit *h = &g_array_index(hits, SltLexHit, i);
 		if (h->zone == SLT_ZONE_SUBJECT || h->entry->weight <= 0 || h->negated ||
 		    strcmp(h->entry->label, "intent:sparring") != 0)
 			continue;
-		if (session_inquiry(inquiry[h->start]))
+		if (inquiry && session_inquiry(inquiry[h->start]))
 			session_about = TRUE;
-		else
+		else if (session_past(tokens, h->start))
+			session_had = TRUE;
+		else if (h->entry->weight >= 2)
+			/* not a weak term alone: "we nemen het mee in de teamdag" */
 			session_asked = TRUE;
 	}
 	g_autoptr(GHashTable) best = g_hash_table_new(NULL, NULL);  /* entry -> hit index + 1 */
@@ -363,6 +434,24 @@ lex_score(const GArray *tokens, const GArray *hits, gboolean reply, const guint8
 		 * cross-validation 0.949 -> 0.952). Not "benieuwd of jullie met
 		 * ons willen sparren" (SLT_INQ_POLITE), not "wanneer kunnen we
 		 * een gesprek plannen?" (a wh-question settles a time). */
+		if (w > 0 && strcmp(h->entry->label, "intent:sparring") == 0 &&
+		    session_past(tokens, h->start)) {
+			if (why->len < max_why) {
+				g_autofree char *t = hit_text(tokens, h);
+				why_add(why, "was er al, telt niet: '%s' (%s)", t,
+					label_words(h->entry->label));
+			}
+			continue;
+		}
+		if (w > 0 && strcmp(h->entry->label, "intent:sparring") == 0 && h->zone == SLT_ZONE_SUBJECT &&
+		    reply && session_had && !session_asked && !session_about) {
+			if (why->len < max_why) {
+				g_autofree char *t = hit_text(tokens, h);
+				why_add(why, "onderwerp van een eerdere sessie, telt niet: '%s' (%s)", t,
+					label_words(h->entry->label));
+			}
+			continue;
+		}
 		if (inquiry && w > 0 && strcmp(h->entry->label, "intent:sparring") == 0 &&
 		    (session_inquiry(inquiry[h->start]) ||
 		     (h->zone == SLT_ZONE_SUBJECT && session_about && !session_asked))) {

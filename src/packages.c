@@ -40,7 +40,7 @@ typedef struct {
 	gboolean fwd_requests;   /* second pass: the forwarded text's requests count */
 	gboolean inquiry_seen;   /* the sender's own text asks about something */
 	guint32 *cls;            /* word classes per token */
-	guint8 *icls;            /* inquiry word classes per token (I_*) */
+	guint16 *icls;           /* inquiry word classes per token (I_*) */
 	gint8 *compound;         /* compound_pkg() per token */
 } Ctx;
 
@@ -255,6 +255,7 @@ static const struct { const char *word; guint32 cats; } word_classes[] = {
 	{ "voor", W_CHAIN | W_FOR_TO | W_FOR },
 	{ "wanneer", W_MODAL },
 	{ "want", W_WANT },
+	{ "wants", W_WANT },
 	{ "we", W_I_WE_HEREBY | W_I_WE | W_I_WE_EN },
 	{ "well", W_CHAIN },
 	{ "when", W_MODAL },
@@ -528,6 +529,26 @@ find_mentions(Ctx *c)
 
 typedef enum { CUE_NONE, CUE_WEAK, CUE_STRONG } CueKind;
 
+/* Does the clause after token i end on what is wanted: a package, a
+ * package name or a pronoun for one ("mogen wij het pakket Visie?", "wij
+ * willen ze")? Not "mogen we ze apart subsidiëren" (t0217), "mogen we de
+ * werkpakketten laten drukken" (t0226): a verb at the end is what they
+ * want to do. */
+static gboolean
+ends_on_wanted(const Ctx *c, guint i)
+{
+	guint e = i;
+	while (e + 1 < c->t->len && same_sentence(c, i, e + 1) &&
+	       !(tok(c, e + 1)->flags & SLT_TOK_CLAUSE))
+		e++;
+	guint len;
+	if (e >= c->t->len || e == i)
+		return FALSE;
+	return has(c, e, W_PKG) || c->compound[e] >= 0 || name_at(c, e, &len) >= 0 ||
+	       (e >= 1 && name_at(c, e - 1, &len) >= 0 && e - 1 + len == e + 1) ||
+	       has(c, e, W_WANT_END);
+}
+
 /* Is token i a request word? */
 static CueKind
 cue_at(const Ctx *c, guint i)
@@ -578,23 +599,26 @@ cue_at(const Ctx *c, guint i)
 		return CUE_STRONG;
 	/* "mogen wij het pakket Visie?", "mag ik 'm ontvangen?" (t0085) */
 	if (has(c, i, W_MAY) &&
-	    has(c, i + 1, W_I_WE_EN)) {
-		/* only when the clause ends on what they want: not "mogen we ze
-		 * apart subsidiëren" (t0217), "mogen we de werkpakketten laten
-		 * drukken" (t0226) */
-		guint e = i + 1;
-		while (e + 1 < c->t->len && same_sentence(c, i, e + 1) &&
-		       !(tok(c, e + 1)->flags & SLT_TOK_CLAUSE))
-			e++;
-		guint len;
-		if (e >= c->t->len)
-			return CUE_NONE;
-		if (has(c, e, W_PKG) || c->compound[e] >= 0 || name_at(c, e, &len) >= 0 ||
-		    (e >= 1 && name_at(c, e - 1, &len) >= 0 && e - 1 + len == e + 1) ||
-		    has(c, e, W_WANT_END))
-			return CUE_STRONG;
-		return CUE_NONE;
+	    has(c, i + 1, W_I_WE_EN))
+		return ends_on_wanted(c, i + 1) ? CUE_STRONG : CUE_NONE;
+	/* "wij willen de werkpakketten Visie en Kwaliteit", "we want the
+	 * vision package": the verb alone asks when the clause ends on the
+	 * package; not "we willen de werkpakketten gebruiken voor ..." */
+	if (has(c, i, W_WANT) && ends_on_wanted(c, i)) {
+		/* not "we willen met jullie om tafel over het werkpakket
+		 * Kwaliteit" (t0281): talking about it, with someone */
+		for (guint j = i + 1; j < c->t->len && same_sentence(c, i, j) &&
+		     !(tok(c, j)->flags & SLT_TOK_CLAUSE); j++)
+			/* not "the packages on vision": that names them */
+			if ((has(c, j, W_ABOUT) && !has(c, j - 1, W_PKG)) ||
+			    strcmp(word(c, j), "met") == 0 || strcmp(word(c, j), "with") == 0)
+				return CUE_NONE;
+		return CUE_STRONG;
 	}
+	/* "can you email me the governance package", "mail ons het pakket" */
+	if ((strcmp(w, "email") == 0 || strcmp(w, "e-mail") == 0) &&
+	    (strcmp(word(c, i + 1), "me") == 0 || strcmp(word(c, i + 1), "us") == 0))
+		return CUE_STRONG;
 	if (has(c, i, W_ASK_WEAK))
 		return CUE_WEAK;
 	/* "de rest willen we ook" (t0279) */
@@ -867,10 +891,13 @@ enum {
 	I_PERSON = 1u << 5, /* ik, wij, jullie, u, you ...: who would receive or send */
 	I_OPEN = 1u << 6,   /* mogelijk, possible, manier: "is het mogelijk ze te sturen?" */
 	I_COORD = 1u << 7,  /* en, maar, and, but: a new thought starts */
+	I_PERMIT = 1u << 8, /* mogen, mag, may: "mogen de werkpakketten gedeeld worden?" */
+	I_MUST = 1u << 9,   /* moet, hoeven, dienen, must, should, allowed: what is required */
 };
 
-static const struct { const char *word; guint8 cats; } inquiry_classes[] = {
-	{ "af", I_FRAME },  /* "ik vraag me af of" (needs vraag/vroeg before it) */
+static const struct { const char *word; guint16 cats; } inquiry_classes[] = {
+	{ "af", I_FRAME },
+	{ "allowed", I_MUST },  /* "ik vraag me af of" (needs vraag/vroeg before it) */
 	{ "afvragen", I_FRAME },
 	{ "and", I_COORD },
 	{ "are", I_VERB_Q },
@@ -886,6 +913,8 @@ static const struct { const char *word; guint8 cats; } inquiry_classes[] = {
 	{ "but", I_COORD },
 	{ "cover", I_VERB_Q },
 	{ "curious", I_FRAME },
+	{ "dient", I_MUST },
+	{ "dienen", I_MUST },
 	{ "did", I_VERB_Q },
 	{ "do", I_VERB_Q },
 	{ "does", I_VERB_Q },
@@ -895,6 +924,9 @@ static const struct { const char *word; guint8 cats; } inquiry_classes[] = {
 	{ "geldt", I_VERB_Q },
 	{ "gelden", I_VERB_Q },
 	{ "hoe", I_SUB_HOW },
+	{ "hoef", I_MUST },
+	{ "hoeft", I_MUST },
+	{ "hoeven", I_MUST },
 	{ "hoelang", I_SUB_WH },
 	{ "hoeveel", I_SUB_WH },
 	{ "hoor", I_FRAME },
@@ -919,20 +951,30 @@ static const struct { const char *word; guint8 cats; } inquiry_classes[] = {
 	{ "manier", I_OPEN },
 	{ "me", I_PERSON },
 	{ "mij", I_PERSON },
+	{ "mag", I_PERMIT },
+	{ "may", I_PERMIT },
 	{ "mogelijk", I_OPEN },
 	{ "mogelijkheid", I_OPEN },
 	{ "of", I_SUB_YN },
+	{ "mogen", I_PERMIT },
+	{ "moet", I_MUST },
+	{ "moeten", I_MUST },
+	{ "must", I_MUST },
 	{ "ons", I_PERSON },
 	{ "plek", I_OPEN },
+	{ "permitted", I_MUST },
 	{ "possible", I_OPEN },
 	{ "room", I_OPEN },
 	{ "ruimte", I_OPEN },
 	{ "tijd", I_OPEN },
+	{ "toegestaan", I_MUST },
 	{ "time", I_OPEN },
+	{ "should", I_MUST },
 	{ "staan", I_VERB_Q },
 	{ "staat", I_VERB_Q },
 	{ "u", I_PERSON },
 	{ "us", I_PERSON },
+	{ "verplicht", I_MUST },
 	{ "verneem", I_FRAME },
 	{ "vernemen", I_FRAME },
 	{ "verschijnen", I_VERB_Q },
@@ -973,7 +1015,7 @@ static const struct { const char *word; guint8 cats; } inquiry_classes[] = {
  * (make bench): word -> index + 1 into word_info. */
 typedef struct {
 	guint32 cls;
-	guint8 icls;
+	guint16 icls;
 } WordInfo;
 
 static GHashTable *word_table;
@@ -1009,7 +1051,7 @@ init_word_table(void)
 }
 
 static gboolean
-ihas(const Ctx *c, guint i, guint8 cls)
+ihas(const Ctx *c, guint i, guint16 cls)
 {
 	return i < c->t->len && (c->icls[i] & cls) != 0;
 }
@@ -1109,11 +1151,15 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 	 * "hoe kan ik ze ontvangen?". A clause that opens so without '?' is
 	 * often a condition ("wanneer ze klaar zijn graag toesturen"): it
 	 * only counts as seen. */
+	guint8 prev_about = 0;
 	for (guint cs = s; cs < e;) {
 		guint ce = cs + 1;
 		while (ce < e && !(tok(c, ce)->flags & SLT_TOK_CLAUSE))
 			ce++;
 		guint w0 = cs;
+		/* "..., of krijgen we die automatisch?": the other half of a
+		 * question about them asks about them too */
+		gboolean alternative = strcmp(word(c, cs), "of") == 0 || strcmp(word(c, cs), "or") == 0;
 		/* "..., en zit er ...?", "Of is daar toestemming voor nodig?" (t0226) */
 		if ((ihas(c, w0, I_COORD) || strcmp(word(c, w0), "of") == 0 ||
 		     strcmp(word(c, w0), "or") == 0) && w0 + 1 < ce)
@@ -1138,6 +1184,38 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 			for (guint k = w0 + 1; k < ce; k++)
 				if (ihas(c, k, I_OPEN))
 					about = 0;
+		} else if (ihas(c, w0, I_PERMIT) && !ihas(c, w0 + 1, I_PERSON) &&
+			   !asks_within(c, w0 + 1, ce))
+			/* "mogen de werkpakketten gedeeld worden met ...?": asks
+			 * what is allowed; "mag ik ze ontvangen?" is cue_at's */
+			about = SLT_INQ_YESNO;
+		/* "of moet elke gemeente ze zelf aanvragen?", "moeten wij ze
+		 * apart aanvragen?", "do we have to request them?", "are we
+		 * allowed to share them?": a question about what is required
+		 * or allowed asks how it works, not for the PDFs; staff answer
+		 * it (a wrong request mails every PDF) */
+		if (!about && question && alternative && prev_about != 0 &&
+		    prev_about != SLT_INQ_POLITE) {
+			/* not "..., of kunnen jullie ze ons sturen?": that asks */
+			gboolean modal_you = FALSE, you = FALSE;
+			for (guint k = w0; k < ce; k++) {
+				const char *x = word(c, k);
+				if (has(c, k, W_MODAL))
+					modal_you = TRUE;
+				if (strcmp(x, "jullie") == 0 || strcmp(x, "u") == 0 ||
+				    strcmp(x, "you") == 0 || strcmp(x, "je") == 0)
+					you = TRUE;
+			}
+			if (!(modal_you && you))
+				about = prev_about;
+		}
+		if (!about && question) {
+			for (guint k = cs; k < ce && !about; k++)
+				if (ihas(c, k, I_MUST) ||
+				    ((strcmp(word(c, k), "have") == 0 || strcmp(word(c, k), "has") == 0 ||
+				      strcmp(word(c, k), "need") == 0 || strcmp(word(c, k), "needs") == 0) &&
+				     strcmp(word(c, k + 1), "to") == 0))
+					about = SLT_INQ_YESNO;
 		}
 		if (about) {
 			if (question)
@@ -1147,6 +1225,7 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 			if (own && tok(c, cs)->zone != SLT_ZONE_SUBJECT)
 				c->inquiry_seen = TRUE;
 		}
+		prev_about = about;
 		cs = ce;
 	}
 }
@@ -1504,7 +1583,7 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	c.consumed = g_new0(guint8, doc->tokens->len + 1);
 	init_word_table();
 	c.cls = g_new(guint32, doc->tokens->len + 1);
-	c.icls = g_new(guint8, doc->tokens->len + 1);
+	c.icls = g_new(guint16, doc->tokens->len + 1);
 	c.compound = g_new(gint8, doc->tokens->len + 1);
 	for (guint i = 0; i < doc->tokens->len; i++) {
 		const char *w = g_array_index(doc->tokens, SltToken, i).word;

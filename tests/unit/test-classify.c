@@ -495,6 +495,9 @@ test_packages(void)
 		{ { .subject = "Werkpakket Kwaliteit", .new_text = "Het pakket Kwaliteit is deze week "
 		    "verschenen. Graag ontvang ik dat, en als het kan ook nog het pakket Visie." },
 		  "kwaliteit,visie" },
+		/* wanting to talk about a package is not wanting it (t0281) */
+		{ { .subject = "Sessie", .new_text = "We willen graag met jullie om tafel over het "
+		    "werkpakket Kwaliteit: hoe zetten we een lerende dialoog op?" }, "" },
 		/* subject-only requests */
 		{ { .subject = "werkpakket visie graag", .new_text = "Groet, Jan" }, "visie" },
 		{ { .subject = "Werkpakket Kwaliteit", .new_text = "" }, "kwaliteit" },
@@ -623,6 +626,27 @@ static const struct { const char *text; const char *want; } pkg_questions[] = {
 	{ "Are the packages free? If so, please send all five.", "alle" },
 	{ "Mogen wij de pakketten Visie en Kwaliteit ontvangen?", "visie,kwaliteit" },
 	{ "Kan ik het netwerkpakket al krijgen?", "netwerksamenwerking" },
+	/* what is allowed or required with the packages asks how it works,
+	 * not for the PDFs: sharing, publishing, translating, must each team
+	 * request them; the other half of such a question too */
+	{ "Mogen de werkpakketten doorgestuurd worden naar de buurgemeenten, of moeten die ze "
+	  "zelf aanvragen?", "" },
+	{ "Moeten de wijkteams de pakketten apart aanvragen?", "" },
+	{ "Moeten we de werkpakketten elk jaar opnieuw aanvragen, of krijgen we ze automatisch?", "" },
+	{ "Mag de gemeente de werkpakketten op haar website zetten?", "" },
+	{ "Hoeven de jeugdteams de pakketten niet zelf aan te vragen?", "" },
+	{ "Do we have to request the packages for every team separately?", "" },
+	{ "Are we allowed to share the work packages with our partners?", "" },
+	{ "May the packages be shared with our volunteers, or should each team request them?", "" },
+	/* ... but an alternative that asks us to send still asks */
+	{ "Moet ik het pakket Visie apart aanvragen, of kunnen jullie het ons sturen?", "visie" },
+	/* want / would like / could you send, Dutch and English */
+	{ "We want the work packages on vision and quality.", "visie,kwaliteit" },
+	{ "Wij willen de werkpakketten Visie en Kwaliteit.", "visie,kwaliteit" },
+	{ "Hi, we want the vision package.", "visie" },
+	{ "Could you email me the governance package?", "goed-bestuur" },
+	{ "I would like the package on governance, please.", "goed-bestuur" },
+	{ "Could you please send me the procurement and funding package?", "inkoop-bekostiging" },
 	/* a subject over an empty note still asks */
 	{ "Met vriendelijke groet, Jan", "alle" },
 };
@@ -765,6 +789,48 @@ test_session_in_question(void)
 	Mail q = { .subject = "Kosten?", .new_text = "Zit er een maximum aan het aantal gesprekken?" };
 	g_autoptr(SltClassification) r = classify(&q);
 	g_assert_true(why_has(r, "vraagt ernaar, telt niet"));
+}
+
+/* A session that took place is not asked for: "naar aanleiding van onze
+ * sparringsessie: kunnen we het werkpakket Kwaliteit ontvangen?" asks for
+ * the package; "RE: Sparringsessie 12 maart" is then the thread's old
+ * topic. A follow-up session is asked for. */
+static void
+test_session_past(void)
+{
+	static const struct { const char *subject, *text, *want, *pkgs; } cases[] = {
+		{ "Aanvraag werkpakket", "Naar aanleiding van onze sparringsessie over de aansturing: "
+		  "kunnen we het werkpakket Goed bestuur ontvangen?", "werkpakket", "goed-bestuur" },
+		{ "RE: Sparringsessie 3 april", "Dank nog voor de sessie! Zoals besproken: kunnen "
+		  "jullie ons het werkpakket Visie toesturen?", "werkpakket", "visie" },
+		{ "Following our session", "Thanks again for the session last week. As discussed, "
+		  "could you send us the quality package?", "werkpakket", "kwaliteit" },
+		{ "pakketten n.a.v. sessie", "Tijdens de sparringsessie werd verwezen naar het "
+		  "werkpakket Inkoop en bekostiging. Graag ontvangen we dat.", "werkpakket",
+		  "inkoop-bekostiging" },
+		{ "Na ons gesprek", "Na het gesprek met jullie adviseur van afgelopen dinsdag willen "
+		  "we graag het werkpakket Netwerksamenwerking ontvangen.", "werkpakket",
+		  "netwerksamenwerking" },
+		/* asking again */
+		{ "Vervolg", "Naar aanleiding van de sessie van vorige maand willen we graag een "
+		  "vervolgsessie plannen over onze visie.", "sparring", "" },
+		{ "Re: Sparringsessie", "Dank voor het goede gesprek! We willen graag nog een sessie, "
+		  "dan met de jeugdteams erbij.", "sparring", "" },
+		{ "Sessie", "Na de zomer willen we graag een sparringsessie over governance.",
+		  "sparring", "" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		Mail m = { .subject = cases[i].subject, .new_text = cases[i].text };
+		g_autoptr(SltClassification) r = classify(&m);
+		g_autofree char *got = joined(r->packages);
+		if (strcmp(r->intent, cases[i].want) != 0 || strcmp(got, cases[i].pkgs) != 0)
+			g_error("case %u (%s): %s [%s], want %s [%s]", i, cases[i].text, r->intent,
+				got, cases[i].want, cases[i].pkgs);
+	}
+	Mail m = { .subject = "Werkpakket", .new_text = "Naar aanleiding van onze "
+		   "sparringsessie: kunnen we het werkpakket Kwaliteit ontvangen?" };
+	g_autoptr(SltClassification) r = classify(&m);
+	g_assert_true(why_has(r, "was er al, telt niet"));
 }
 
 static void
@@ -1202,6 +1268,7 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/auto-submitted-human", test_auto_submitted_human);
 	g_test_add_func("/classify/negation", test_negation);
 	g_test_add_func("/classify/session-in-question", test_session_in_question);
+	g_test_add_func("/classify/session-past", test_session_past);
 	g_test_add_func("/classify/afmelden", test_afmelden);
 	g_test_add_func("/classify/newsletter", test_newsletter);
 	g_test_add_func("/classify/request-beats-list", test_request_beats_list);
