@@ -1110,7 +1110,10 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 		}
 		guint sub = G_MAXUINT;
 		for (guint j = f + 1; j < e && j <= f + 3; j++)
-			if (ihas(c, j, I_SUB_YN | I_SUB_WH | I_SUB_HOW)) {
+			if (ihas(c, j, I_SUB_YN | I_SUB_WH | I_SUB_HOW) &&
+			    /* English "of" is no "whether": "we would like to ask
+			     * one of your advisors to ..." */
+			    !(strcmp(word(c, j), "of") == 0 && tok(c, j)->lang == SLT_LANG_EN)) {
 				sub = j;
 				break;
 			}

@@ -779,6 +779,9 @@ test_session_in_question(void)
 		/* a wh-question with a person and a modal settles a time */
 		{ "Sparringsessie", "Wanneer kunnen we een sparringsessie plannen over onze visie?",
 		  "sparring" },
+		/* English "of" is no "whether": "ask one of your advisors" asks */
+		{ "Session", "We would like to ask one of your advisors to join our team meeting "
+		  "about our vision. Could you let me know whether this is possible?", "sparring" },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		Mail m = { .subject = cases[i].subject, .new_text = cases[i].text };
