@@ -31,6 +31,8 @@ static const SltCtlCommand commands[] = {
 	{ "list", cmd_list, "list [--all] [FILTERS]",
 	  "the queue, newest first (open requests unless --all or --status)" },
 	{ "note", cmd_note, "note REF TEXT...", "add a note to a request's history" },
+	{ "orgs", cmd_orgs, "orgs [set DOMAIN ORG | forget DOMAIN]",
+	  "the organisation learned per sender domain; correct or forget one" },
 	{ "outbox", cmd_outbox, "outbox [--state STATE] [--all] [--retry ID]",
 	  "the replies: queued, sent, failed (for staff) and held back" },
 	{ "packages", cmd_packages, "packages", "the work packages, their state and who waits" },

@@ -37,6 +37,7 @@ int cmd_export(SltCtl *ctl, int argc, char **argv);
 int cmd_export_person(SltCtl *ctl, int argc, char **argv);
 int cmd_forget(SltCtl *ctl, int argc, char **argv);
 int cmd_note(SltCtl *ctl, int argc, char **argv);
+int cmd_orgs(SltCtl *ctl, int argc, char **argv);
 int cmd_purge(SltCtl *ctl, int argc, char **argv);
 int cmd_relabel(SltCtl *ctl, int argc, char **argv);
 int cmd_reprocess(SltCtl *ctl, int argc, char **argv);

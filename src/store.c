@@ -316,6 +316,10 @@ static const char *const migrations[] = {
 	"  learned_at INTEGER NOT NULL,"
 	"  message_row INTEGER REFERENCES messages(id) ON DELETE SET NULL"
 	");",
+	/* 5: who set a domain's organisation. Staff correct a wrongly
+	 * learned one (sltctl orgs set); learning never replaces theirs. */
+	"ALTER TABLE org_domains ADD COLUMN set_by TEXT NOT NULL DEFAULT 'sltd'"
+	"  CHECK (set_by IN ('sltd', 'staff'));",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == SLT_STORE_SCHEMA_VERSION);

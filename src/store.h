@@ -37,7 +37,7 @@
 #include "classify.h"
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define SLT_STORE_SCHEMA_VERSION 4
+#define SLT_STORE_SCHEMA_VERSION 5
 
 #define SLT_STORE_ERROR (slt_store_error_quark())
 GQuark slt_store_error_quark(void);
@@ -290,10 +290,39 @@ gboolean slt_store_counts(SltStore *store, gint64 *messages, gint64 *requests,
 
 /* Remember (domain, org) as slt_classifier_learn_org returned it for the
  * message recorded as message_row (0: none); a later org for the domain
- * replaces the earlier one. Inside the caller's transaction (the one
+ * replaces the earlier one, but never one that staff set
+ * (slt_store_org_domain_set). Inside the caller's transaction (the one
  * that records the message). */
 gboolean slt_store_org_domain_put(SltStore *store, const char *domain, const char *org,
 				  gint64 message_row, GError **error);
+
+typedef struct {
+	char *domain;
+	char *org;
+	char *set_by;       /* "sltd" (learned) or "staff" */
+	gint64 at;          /* learned or set, Unix seconds */
+	gint64 request_id;  /* the request whose message taught it, or 0 */
+} SltOrgDomain;
+
+void slt_org_domain_free(SltOrgDomain *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltOrgDomain, slt_org_domain_free)
+
+/* Every remembered pair, by domain (SltOrgDomain*, owned by the array). */
+GPtrArray *slt_store_org_domains_list(SltStore *store, GError **error);
+/* domain's pair (a new SltOrgDomain), or NULL: *error set on failure,
+ * not set when there is none. */
+SltOrgDomain *slt_store_org_domain_get(SltStore *store, const char *domain, GError **error);
+/* Staff set domain's organisation (a correction of what sltd learned, or
+ * a domain it has not seen yet); learning never replaces it. Its own
+ * transaction, with an audit line naming who. A running sltd uses it
+ * after `systemctl reload sltd`. */
+gboolean slt_store_org_domain_set(SltStore *store, const char *domain, const char *org,
+				  const char *who, GError **error);
+/* Staff drop domain's pair, learned or set; *found says whether there
+ * was one. Its own transaction, audited. sltd may learn the domain again
+ * from a later signature. */
+gboolean slt_store_org_domain_forget(SltStore *store, const char *domain, const char *who,
+				     gboolean *found, GError **error);
 
 typedef void (*SltStoreOrgDomainFunc)(const char *domain, const char *org, gpointer user_data);
 /* Every remembered pair, oldest first (so that a replaced one cannot come

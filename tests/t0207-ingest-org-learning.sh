@@ -4,7 +4,9 @@
 # signature names its local team teaches sltd the sender's domain, so a
 # later message from that domain without such a signature gets the team
 # too; the pair is stored (org_domains) and still known after a restart;
-# free-mail and municipality domains are never learned.
+# free-mail and municipality domains are never learned. Staff see the
+# learned pairs (sltctl orgs), correct one (set: learning never replaces
+# it) or forget it.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/servers.sh"
 . "$(dirname "$0")/lib/sltd.sh"
@@ -58,4 +60,54 @@ sltd_once
 is "$?" 0 "second pass (a new process) exits 0"
 is "$(org_of e1@wijkteamsrivierenland.nl)" "team:Stichting Wijkteams Rivierenland" \
 	"after a restart the stored pair still teaches the domain"
+
+# ---- staff: list, correct, forget ------------------------------------------
+like "$("$SLTCTL" -c "$SLTD_CONF" orgs)" \
+	'wijkteamsrivierenland\.nl +sltd .*SLT-[0-9]+ +team:Stichting Wijkteams Rivierenland' \
+	"sltctl orgs lists the learned pair, who set it and the request that taught it"
+"$SLTCTL" -c "$SLTD_CONF" orgs set WijkteamsRivierenland.nl 'team:Wijkteam Tiel' >/dev/null
+is "$?" 0 "sltctl orgs set corrects it"
+is "$(sql "SELECT org || '|' || set_by FROM org_domains WHERE domain = 'wijkteamsrivierenland.nl'")" \
+	"team:Wijkteam Tiel|staff" "stored as staff's, lower case"
+is "$(sql "SELECT count(*) FROM audit WHERE action = 'org-set' AND target = 'wijkteamsrivierenland.nl'")" 1 \
+	"and audited"
+"$SLTCTL" -c "$SLTD_CONF" orgs set gmail.com 'team:Kees' >/dev/null 2>"$SLT_TMP/err"
+isnt "$?" 0 "a free-mail domain is refused"
+"$SLTCTL" -c "$SLTD_CONF" orgs set utrecht.nl 'team:Iets' >/dev/null 2>"$SLT_TMP/err"
+isnt "$?" 0 "a municipality's domain is refused"
+like "$(cat "$SLT_TMP/err")" "domain of gemeente:Utrecht" "saying whose domain it is"
+"$SLTCTL" -c "$SLTD_CONF" orgs set tiel.example 'Wijkteam Tiel' >/dev/null 2>"$SLT_TMP/err"
+isnt "$?" 0 "an organisation without team: or overig: is refused"
+
+# The running service: a signed message naming the old team, then (a later
+# pass of the same process) a bare one. The signature labels its own
+# message, but the staff pair is kept, in the store and in sltd's memory,
+# and teaches the next.
+sltd_start || bail_out "sltd did not start"
+imap_load INBOX \
+	"$(mail f.eml f1@wijkteamsrivierenland.nl 'Ilse Verbeek <i.verbeek@wijkteamsrivierenland.nl>' "$signed")" \
+	>/dev/null
+ok "the signed message is recorded" until_is 20 "team:Stichting Wijkteams Rivierenland" \
+	org_of f1@wijkteamsrivierenland.nl
+imap_load INBOX \
+	"$(mail g.eml g1@wijkteamsrivierenland.nl 'Piet Bakker <p.bakker@wijkteamsrivierenland.nl>' "$bare")" \
+	>/dev/null
+ok "the bare message after it gets staff's organisation, not the signature's" \
+	until_is 20 "team:Wijkteam Tiel" org_of g1@wijkteamsrivierenland.nl
+is "$(sql "SELECT org || '|' || set_by FROM org_domains WHERE domain = 'wijkteamsrivierenland.nl'")" \
+	"team:Wijkteam Tiel|staff" "learning did not replace staff's pair"
+sltd_stop
+is "$?" 0 "sltd stops cleanly"
+
+"$SLTCTL" -c "$SLTD_CONF" orgs forget wijkteamsrivierenland.nl >/dev/null
+is "$?" 0 "sltctl orgs forget drops it"
+is "$(sql "SELECT count(*) FROM org_domains WHERE domain = 'wijkteamsrivierenland.nl'")" 0 "the pair is gone"
+"$SLTCTL" -c "$SLTD_CONF" orgs forget wijkteamsrivierenland.nl >/dev/null 2>&1
+isnt "$?" 0 "forgetting it again says there is nothing to forget"
+imap_load INBOX \
+	"$(mail h.eml h1@wijkteamsrivierenland.nl 'Piet Bakker <p.bakker@wijkteamsrivierenland.nl>' "$bare")" \
+	>/dev/null
+sltd_once
+is "$(org_of h1@wijkteamsrivierenland.nl)" "" "after forget a bare message from the domain gets no team"
+like "$("$SLTCTL" -c "$SLTD_CONF" --json orgs)" '^\[' "sltctl --json orgs is a JSON array"
 done_testing

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test-store-orgs: the organisations learned per sender domain survive a
  * reopen, a later org replaces an earlier one, the schema refuses what
- * the classifier never learns, and the pairs load into a classifier. */
+ * the classifier never learns, and the pairs load into a classifier;
+ * staff's pair is never replaced by learning, and can be forgotten. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -48,6 +49,34 @@ test_roundtrip(void)
 	g_assert_cmpuint(got->len, ==, 2);
 	g_assert_cmpstr(got->pdata[0], ==, "jgtrivierenland.nl=team:Stichting JGT Rivierenland");
 	g_assert_cmpstr(got->pdata[1], ==, "tenderwijs.example=overig:Tenderwijs B.V.");
+
+	/* staff correct one; learning then leaves it */
+	g_assert_true(slt_store_org_domain_set(s, "JGTRivierenland.nl", "team:JGT Tiel", "els", &error));
+	g_assert_no_error(error);
+	g_assert_true(slt_store_begin(s, &error));
+	g_assert_true(slt_store_org_domain_put(s, "jgtrivierenland.nl", "team:Iets anders", 0, &error));
+	g_assert_true(slt_store_commit(s, &error));
+	g_autoptr(SltOrgDomain) d = slt_store_org_domain_get(s, "jgtrivierenland.nl", &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(d);
+	g_assert_cmpstr(d->org, ==, "team:JGT Tiel");
+	g_assert_cmpstr(d->set_by, ==, "staff");
+	g_assert_cmpint(d->request_id, ==, 0);
+	g_assert_null(slt_store_org_domain_get(s, "nergens.example", &error));
+	g_assert_no_error(error);
+	g_autoptr(GPtrArray) all = slt_store_org_domains_list(s, &error);
+	g_assert_cmpuint(all->len, ==, 2);
+	g_assert_cmpstr(((SltOrgDomain *)all->pdata[1])->set_by, ==, "sltd");
+	/* forget: gone, and a second time there is nothing */
+	gboolean found = FALSE;
+	g_assert_true(slt_store_org_domain_forget(s, "tenderwijs.example", "els", &found, &error));
+	g_assert_true(found);
+	g_assert_true(slt_store_org_domain_forget(s, "tenderwijs.example", "els", &found, &error));
+	g_assert_false(found);
+	g_ptr_array_set_size(got, 0);
+	g_assert_true(slt_store_org_domains_each(s, collect, got, &error));
+	g_assert_cmpuint(got->len, ==, 1);
+	g_assert_cmpstr(got->pdata[0], ==, "jgtrivierenland.nl=team:JGT Tiel");
 	slt_store_close(s);
 
 	/* loaded into a classifier, a signature-less message gets the org */
