@@ -60,8 +60,13 @@ if ! cmp -s data/model.tsv "$SLT_TMP/model.tsv"; then
 fi
 same_bytes data/model.tsv "$SLT_TMP/model.tsv" "data/model.tsv equals a fresh 'make model'"
 
-# -- 10-fold cross-validation over the pool (615 messages) --
-# measured: intent 0.951, theme 0.951, packages 0.997, org 0.928, dropped 0
+# -- 10-fold cross-validation over the pool (648 messages) --
+# measured: intent 0.941, theme 0.943, packages 0.995, org 0.931, dropped 0
+# (the pool grew by 33 messages of batch 5, written for the kinds held-out
+# and cross-validation got wrong: overig questions to VNG about other
+# things, questions on what is allowed with the packages, English
+# requests, package requests after a session; the 615 of before measured
+# 0.951/0.951/0.997/0.928 with both the earlier and today's rules)
 # (the pool grew by 30 messages of kinds the rules got wrong or barely
 # had: questions about the packages, requests and session requests
 # phrased as questions; the 585 of before measured intent 0.944, theme
@@ -71,18 +76,18 @@ ok "10-fold cross-validation meets its floors" \
 	"$SLTCTL" crossval -q -k 10 --min intent=0.93 --min theme=0.94 --min packages=0.98 \
 	--min org=0.90 --max-dropped 0 data/train tests/corpus
 
-# -- the held-out part of data/train (113 messages, never trained on: the
-# first 90 and 23 of the later batches, written before the model saw them) --
-# measured: intent 0.929 (the first 90: 0.967; the 23 later ones, of the
-# hard kinds, 0.783: misdirected municipal mail goes to staff as vraag),
-# theme 0.973, packages 0.982, org 0.938, dropped 0 (with 106 files and
-# the earlier rules: intent 0.934, theme 0.986, packages 0.991)
+# -- the held-out part of data/train (121 messages, never trained on: the
+# first 90 and 31 of the later batches, written before the model saw them) --
+# measured: intent 0.950, theme 0.963, packages 0.992, org 0.942, dropped 0
+# (misdirected municipal mail goes to staff as vraag); the 113 of before:
+# intent 0.965, theme 0.960, packages 0.991 (were 0.929, 0.973, 0.982
+# with the earlier rules and model)
 out=$("$SLTCTL" eval -q --heldout --exclude-trained --min intent=0.92 --min theme=0.95 \
 	--min packages=0.95 --min org=0.90 --max-dropped 0 data/train)
 st=$?
 diag "$(grep -E '^(messages|intent |theme |packages |org |requests|FAIL)' <<<"$out")"
 is "$st" 0 "held-out data/train meets its floors"
-like "$out" "messages: 113" "the held-out files are all evaluated, none left out as trained"
+like "$out" "messages: 121" "the held-out files are all evaluated, none left out as trained"
 # The organisation as sltd sees it: the mailbox read in order, each
 # signature teaching its domain's org to later mail (the training files
 # teach too: learning reads signatures, never labels).
