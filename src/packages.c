@@ -32,6 +32,7 @@ typedef struct {
 	SltPackages *out;
 	gboolean subject_usable; /* not a reply's old topic */
 	guint8 have[5];
+	guint8 excl[5];          /* left out by contrast: "Visie niet", "alles behalve Visie" */
 	guint8 req[5];
 	gboolean alle, others;
 	gboolean short_subject;  /* two content words at most */
@@ -745,6 +746,227 @@ note_why(Ctx *c, const char *fmt, ...)
 	g_ptr_array_add(c->out->why, s);
 }
 
+/* ---- contrast and exclusion inside a request ----
+ * "Visie niet, alleen Kwaliteit", "niet Visie maar Kwaliteit", "alles
+ * behalve Visie", "alle pakketten op Visie na", "all except Quality",
+ * "everything but Vision": the excluded packages are never asked for, even
+ * where a request for "alle" or a nearby cue would take them in. A wrong
+ * package mails the wrong PDF to a municipality; one left out only makes
+ * staff add it. */
+
+static gboolean
+word_in(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(w, *list) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* A package named at token i, with the article and package words before
+ * it ("het pakket Visie", "the quality package", "Kwaliteitspakket"):
+ * returns the package and sets *end past it, or -1. */
+static int
+named_at(const Ctx *c, guint i, guint *end)
+{
+	static const char *const fill[] = { "het", "de", "een", "the", "a", "for", "van", NULL };
+	guint j = i;
+	while (j < c->t->len && j <= i + 3 && same_sentence(c, i, j) &&
+	       (word_in(word(c, j), fill) || (has(c, j, W_PKG) && c->compound[j] < 0)))
+		j++;
+	if (j >= c->t->len || !same_sentence(c, i, j))
+		return -1;
+	if (c->compound[j] >= 0) {
+		*end = j + 1;
+		return c->compound[j];
+	}
+	guint len;
+	int p = name_at(c, j, &len);
+	if (p < 0)
+		return -1;
+	*end = j + len;
+	/* "the quality package", "Visie-pakket" */
+	while (*end < c->t->len && same_sentence(c, i, *end) && has(c, *end, W_PKG) &&
+	       c->compound[*end] < 0)
+		(*end)++;
+	return p;
+}
+
+static void
+exclude(Ctx *c, int p, const char *how)
+{
+	if (p < 0 || p >= 5 || c->excl[p])
+		return;
+	c->excl[p] = 1;
+	note_why(c, "uitgezonderd (%s): %s", how, slt_package_ids[p]);
+}
+
+/* A list of names from token i on ("Visie, Kwaliteit en Goed bestuur"):
+ * marks them excluded and returns the token after the list. commas: a
+ * comma may join names (after "behalve" it does; before "niet" it does
+ * not: "graag Kwaliteit, Visie niet"). */
+static guint
+exclude_list(Ctx *c, guint i, gboolean commas, gboolean dry, const char *how)
+{
+	guint j = i, end;
+	int p;
+	gboolean any = FALSE;
+	while ((p = named_at(c, j, &end)) >= 0) {
+		if (!dry)
+			exclude(c, p, how);
+		any = TRUE;
+		j = end;
+		if (j < c->t->len && same_sentence(c, i, j) && has(c, j, W_AND) &&
+		    (commas || !(tok(c, j)->flags & SLT_TOK_CLAUSE)) &&
+		    named_at(c, j + 1, &end) >= 0) {
+			j++;
+			continue;
+		}
+		if (commas && j < c->t->len && same_sentence(c, i, j) &&
+		    (tok(c, j)->flags & SLT_TOK_CLAUSE) && named_at(c, j, &end) >= 0)
+			continue;
+		break;
+	}
+	return any ? j : i;
+}
+
+/* Does token i end a clause's thought: the clause or sentence ends there,
+ * or a contrast or a courtesy follows ("Visie niet meer", "Visie niet
+ * nodig", "Visie niet, alleen ...", "Visie niet maar ...")? */
+static gboolean
+ends_refusal(const Ctx *c, guint neg, guint i)
+{
+	static const char *const after[] = {
+		"meer", "nodig", "maar", "but", "alleen", "only", "wel", "needed", "necessary",
+		"hoor", "thanks", "dank", "graag", "please", "enkel", "just", NULL,
+	};
+	return i >= c->t->len || !same_sentence(c, neg, i) ||
+	       (tok(c, i)->flags & SLT_TOK_CLAUSE) || word_in(word(c, i), after);
+}
+
+static void
+find_exclusions(Ctx *c)
+{
+	static const char *const except[] = {
+		"behalve", "uitgezonderd", "except", "excluding", "exclusief", "zonder",
+		"without", NULL,
+	};
+	static const char *const everything[] = {
+		"alles", "allemaal", "everything", "all", "alle", NULL,
+	};
+	static const char *const contrast[] = {
+		"maar", "but", "wel", "alleen", "only", "enkel", "slechts", "uitsluitend",
+		"instead", "liever", "rather", NULL,
+	};
+	/* between a refused name and its "niet": "Visie hoeft (eigenlijk) niet" */
+	static const char *const skip_post[] = {
+		"hoeft", "hoeven", "hoef", "we", "wij", "ik", "eigenlijk", "dus", "liever",
+		"echt", "toch", "nog", NULL,
+	};
+	/* only when "nodig"/"needed" follows: "Visie hebben we niet nodig" */
+	static const char *const skip_need[] = { "hebben", "heb", "hebt", "is", "zijn", NULL };
+	/* between "niet"/"geen" and the name: "geen behoefte aan het pakket Visie" */
+	static const char *const skip_pre[] = {
+		"behoefte", "aan", "interesse", "in", "need", "nodig", "meer", "nog", NULL,
+	};
+	guint n = c->t->len;
+	for (guint i = 0; i < n; i++) {
+		const char *w = word(c, i);
+		guint j;
+		/* "alles behalve Visie", "all except (for) Quality", "everything but
+		 * Vision", "met uitzondering van Inkoop" */
+		gboolean exc = word_in(w, except);
+		if (strcmp(w, "but") == 0 && i >= 1 && same_sentence(c, i - 1, i) &&
+		    word_in(word(c, i - 1), everything))
+			exc = TRUE;
+		if (strcmp(w, "uitzondering") == 0 && i >= 1 && strcmp(word(c, i - 1), "met") == 0)
+			exc = TRUE;
+		if (exc) {
+			j = i + 1;
+			if (exclude_list(c, j, TRUE, FALSE, w) > j) {
+				/* "alles behalve": everything else is asked for */
+				for (guint b = 1; b <= 3 && b <= i && same_sentence(c, i, i - b); b++)
+					if (strcmp(word(c, i - b), "alles") == 0 ||
+					    strcmp(word(c, i - b), "everything") == 0 ||
+					    (strcmp(word(c, i - b), "all") == 0 && b == 1)) {
+						add_mention(c, i - b, P_ALLE);
+						break;
+					}
+			}
+			continue;
+		}
+		/* "alle pakketten op Visie na" */
+		if (strcmp(w, "op") == 0) {
+			j = exclude_list(c, i + 1, TRUE, TRUE, w);
+			if (j > i + 1 && j < n && same_sentence(c, i, j) && strcmp(word(c, j), "na") == 0)
+				exclude_list(c, i + 1, TRUE, FALSE, "op ... na");
+			continue;
+		}
+		if (!(tok(c, i)->flags & SLT_TOK_NEGATOR))
+			continue;
+		/* "niet alleen Visie maar ook Kwaliteit" asks for both */
+		if (has(c, i + 1, W_ONLY) && !(tok(c, i + 1)->flags & SLT_TOK_CLAUSE))
+			continue;
+		/* Before: "niet Visie maar Kwaliteit", "maar niet Visie", "not
+		 * Vision, only Quality", "geen behoefte aan Visie, wel aan ...";
+		 * not "wij hebben nog geen pakket Visie, graag ontvangen": a
+		 * refusal needs its contrast or stands at its clause's start. */
+		j = i + 1;
+		while (j < n && j <= i + 4 && same_sentence(c, i, j) && word_in(word(c, j), skip_pre))
+			j++;
+		guint after = exclude_list(c, j, FALSE, TRUE, "");
+		if (after > j) {
+			guint cs = i;
+			while (cs > 0 && !(tok(c, cs)->flags & SLT_TOK_CLAUSE))
+				cs--;
+			gboolean having = FALSE;
+			for (guint k = cs; k < after; k++)
+				if (has(c, k, W_HAVE | W_GOT))
+					having = TRUE;
+			gboolean contrasted = cs == i ||
+				(i >= 1 && same_sentence(c, i - 1, i) && word_in(word(c, i - 1), contrast));
+			for (guint k = after; k < n && same_sentence(c, i, k) && !contrasted; k++)
+				if (word_in(word(c, k), contrast))
+					contrasted = TRUE;
+			if (contrasted && !having) {
+				exclude_list(c, j, FALSE, FALSE, "niet ...");
+				continue;
+			}
+		}
+	}
+	/* After: "Visie niet, alleen Kwaliteit", "Visie en Goed bestuur hoeven
+	 * niet", "Visie hebben we niet nodig"; not "het pakket Visie heb ik
+	 * nog niet ontvangen" (they want it). Scans each name list once. */
+	for (guint i = 0; i < n; i++) {
+		guint end;
+		if (named_at(c, i, &end) < 0)
+			continue;
+		guint last = exclude_list(c, i, FALSE, TRUE, "");
+		guint j = last, neg = G_MAXUINT;
+		gboolean need_nodig = FALSE;
+		while (j < n && j <= last + 4 && same_sentence(c, i, j) &&
+		       (j == last || !(tok(c, j)->flags & SLT_TOK_CLAUSE))) {
+			const char *w = word(c, j);
+			if (strcmp(w, "niet") == 0 || strcmp(w, "not") == 0) {
+				neg = j;
+				break;
+			}
+			if (word_in(w, skip_need))
+				need_nodig = TRUE;
+			else if (!word_in(w, skip_post))
+				break;
+			j++;
+		}
+		if (neg != G_MAXUINT &&
+		    !(has(c, neg + 1, W_ONLY) && !(tok(c, neg + 1)->flags & SLT_TOK_CLAUSE)) &&
+		    (need_nodig ? (strcmp(word(c, neg + 1), "nodig") == 0 ||
+				   strcmp(word(c, neg + 1), "needed") == 0)
+				: ends_refusal(c, neg, neg + 1)))
+			exclude_list(c, i, FALSE, FALSE, "... niet");
+		i = last > i ? last - 1 : i;
+	}
+}
+
 /* May the sentence starting at token i ask for packages? */
 static gboolean
 sentence_usable(const Ctx *c, guint i, gboolean as_antecedent)
@@ -1262,19 +1484,29 @@ do_sentence(Ctx *c, guint s, guint e)
 	cl_start = s;
 	for (guint i = s; i <= e; i++) {
 		if (i == e || (i > s && (tok(c, i)->flags & SLT_TOK_CLAUSE))) {
-			gboolean neg = cancel;
-			for (guint k = cl_start; k < i; k++)
+			/* "niet alleen ... maar ook" asks, but not "Visie niet,
+			 * alleen Kwaliteit": the "alleen" opens the next clause.
+			 * A contrast ends the refusal: "niet Visie maar Kwaliteit". */
+			gboolean neg = cancel, negator = FALSE;
+			guint contrast = i;
+			for (guint k = cl_start; k < i; k++) {
 				if ((tok(c, k)->flags & SLT_TOK_NEGATOR) &&
-				    !has(c, k + 1, W_ONLY))
-					neg = TRUE;
+				    !(has(c, k + 1, W_ONLY) && k + 1 < i)) {
+					neg = negator = TRUE;
+					contrast = i;
+				} else if (negator && contrast == i &&
+					   (strcmp(word(c, k), "maar") == 0 ||
+					    strcmp(word(c, k), "but") == 0))
+					contrast = k;
+			}
+			for (guint k = cl_start; k < i; k++)
+				neg_clause[k - s] = neg && !(k >= contrast && !cancel);
 			/* "..., en daarnaast het werkpakket X" continues a request
 			 * made earlier in the sentence (t0361) */
 			gboolean cont = cl_start > s &&
 				has(c, cl_start, W_AND_ALSO);
-			for (guint k = cl_start; k < i; k++) {
-				neg_clause[k - s] = neg;
+			for (guint k = cl_start; k < i; k++)
 				cont_clause[k - s] = cont;
-			}
 			cl_start = i;
 		}
 	}
@@ -1321,7 +1553,10 @@ do_sentence(Ctx *c, guint s, guint e)
 	 * the quality package": the clause that opens with it asks. */
 	gboolean refused = FALSE;
 	for (guint i = s; i < e; i++) {
-		gboolean opens = i > s && (tok(c, i)->flags & SLT_TOK_CLAUSE);
+		/* "geen gesprek maar wel het pakket": "maar" opens it too */
+		gboolean opens = i > s && ((tok(c, i)->flags & SLT_TOK_CLAUSE) ||
+					   (refused && (strcmp(word(c, i), "maar") == 0 ||
+							strcmp(word(c, i), "but") == 0)));
 		if (opens && refused && !have_clause[i - s] && !neg_clause[i - s] && !inq[i - s] &&
 		    nweak < G_N_ELEMENTS(weak)) {
 			guint k = i;
@@ -1608,6 +1843,8 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	c.short_subject = subject_words <= 2;
 	out->ps_only = TRUE;
 	find_mentions(&c);
+	find_exclusions(&c);
+	g_array_sort(c.mentions, cmp_mention);
 	out->mentioned = c.mentions->len > 0;
 
 	/* sentence by sentence, in order */
@@ -1669,7 +1906,10 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 			if (c.have[p])
 				any_have = TRUE;
 		for (int p = 0; p < 5; p++)
-			base[p] = any_have ? c.have[p] : 0;
+			if (c.excl[p])
+				any_have = TRUE;
+		for (int p = 0; p < 5; p++)
+			base[p] = any_have ? (c.have[p] | c.excl[p]) : 0;
 		if (!any_have)
 			for (guint k = 0; k < c.mentions->len; k++) {
 				const Mention *m = &g_array_index(c.mentions, Mention, k);
@@ -1699,6 +1939,22 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 			const char *id = out->requested->pdata[i - 1];
 			for (int p = 0; p < 5; p++)
 				if (c.have[p] && strcmp(id, slt_package_ids[p]) == 0)
+					g_ptr_array_remove_index(out->requested, i - 1);
+		}
+	}
+	/* Packages excluded by contrast never count: "alles behalve Visie" is
+	 * the other four. */
+	if (c.excl[0] + c.excl[1] + c.excl[2] + c.excl[3] + c.excl[4]) {
+		if (c.alle) {
+			c.alle = FALSE;
+			for (int p = 0; p < 5; p++)
+				if (!c.have[p] && !c.excl[p])
+					want(&c, p, FALSE);
+		}
+		for (guint i = out->requested->len; i > 0; i--) {
+			const char *id = out->requested->pdata[i - 1];
+			for (int p = 0; p < 5; p++)
+				if (c.excl[p] && strcmp(id, slt_package_ids[p]) == 0)
 					g_ptr_array_remove_index(out->requested, i - 1);
 		}
 	}

@@ -519,6 +519,14 @@ slt_textprep_tokenize(SltTextPrep *tp, const char *text, gssize len,
 			if (e->negator) {
 				flags |= SLT_TOK_NEGATOR;
 				st.neg_left = NEGATION_SCOPE;
+			} else if (st.neg_left > 0 &&
+				   (strcmp(e->word, "maar") == 0 || strcmp(e->word, "but") == 0 ||
+				    (st.neg_left == NEGATION_SCOPE &&
+				     (strcmp(e->word, "alleen") == 0 || strcmp(e->word, "only") == 0)))) {
+				/* a contrast ends the negation: "niet Visie maar
+				 * Kwaliteit graag", "not a call but the package";
+				 * "niet alleen Visie" negates nothing */
+				st.neg_left = 0;
 			} else if (st.neg_left > 0 && !e->stop) {
 				flags |= SLT_TOK_NEGATED;
 				st.neg_left--;

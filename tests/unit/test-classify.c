@@ -570,6 +570,58 @@ test_packages(void)
 	}
 }
 
+/* Contrast and exclusion inside a request: the excluded package is never
+ * asked for (a wrong package mails the wrong PDF to a municipality), and
+ * the ones around it still are. Each rule beside the case it must not
+ * swallow. */
+static const struct { const char *text; const char *want; } pkg_exclusions[] = {
+	{ "Visie niet, alleen Kwaliteit.", "kwaliteit" },
+	{ "Visie niet, alleen Kwaliteit graag.", "kwaliteit" },
+	{ "Niet Visie maar Kwaliteit graag.", "kwaliteit" },
+	{ "Graag ontvangen wij niet het pakket Visie maar het pakket Kwaliteit.", "kwaliteit" },
+	{ "Graag alle pakketten, maar niet Visie.", "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Graag alles behalve Visie.", "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Wij willen graag alle pakketten behalve Visie en Goed bestuur.",
+	  "netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Graag alle werkpakketten op Visie na.", "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Graag alle werkpakketten met uitzondering van Inkoop en bekostiging.",
+	  "visie,goed-bestuur,netwerksamenwerking,kwaliteit" },
+	{ "Graag ontvangen we alle pakketten, uitgezonderd Visie.",
+	  "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Graag alle werkpakketten, Visie hebben we al.", "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Graag de pakketten Kwaliteit en Visie. Visie hoeft eigenlijk niet.", "kwaliteit" },
+	{ "Graag ontvang ik de werkpakketten Kwaliteit en Visie, Visie hoeft niet meer.", "kwaliteit" },
+	{ "Graag de pakketten Kwaliteit en Visie, Visie hebben we niet nodig.", "kwaliteit" },
+	{ "Geen behoefte aan het pakket Visie, wel graag het pakket Kwaliteit.", "kwaliteit" },
+	{ "Wij hebben geen behoefte aan een gesprek maar wel aan het pakket Visie.", "visie" },
+	{ "Graag alle pakketten, geen Visie.", "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Graag ontvangen wij de andere pakketten, Visie niet.",
+	  "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	/* English */
+	{ "Not Vision, only Quality please.", "kwaliteit" },
+	{ "Please send us all packages except Quality.", "visie,goed-bestuur,netwerksamenwerking,inkoop-bekostiging" },
+	{ "Please send everything but Vision.", "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Could you send all work packages except for Vision and Quality?",
+	  "goed-bestuur,netwerksamenwerking,inkoop-bekostiging" },
+	/* not an exclusion */
+	{ "Graag ontvang ik niet alleen het pakket Visie maar ook het pakket Kwaliteit.", "visie,kwaliteit" },
+	{ "Het pakket Visie heb ik nog niet ontvangen, graag alsnog toesturen.", "visie" },
+	{ "Wij hebben nog geen pakket Visie, graag ontvangen.", "visie" },
+	{ "Het pakket Visie hebben we niet, graag toesturen.", "visie" },
+};
+
+static void
+test_packages_exclusions(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(pkg_exclusions); i++) {
+		Mail m = { .subject = "Werkpakketten", .new_text = pkg_exclusions[i].text };
+		g_autofree char *got = pkgs_of(&m);
+		if (strcmp(got, pkg_exclusions[i].want) != 0)
+			g_error("case %u (%s): packages '%s', want '%s'", i, pkg_exclusions[i].text,
+				got, pkg_exclusions[i].want);
+	}
+}
+
 /* Asking about the packages is not asking for them (a wrong request mails
  * PDFs to a municipality); each question form beside the request it must
  * not swallow. The subject "Werkpakketten" is there on purpose: over a
@@ -1263,6 +1315,7 @@ main(int argc, char **argv)
 	g_test_add_func("/lexicon/match", test_lexicon_match);
 	g_test_add_func("/packages/rules", test_packages);
 	g_test_add_func("/packages/questions", test_packages_questions);
+	g_test_add_func("/packages/exclusions", test_packages_exclusions);
 	g_test_add_func("/classify/auto-reply", test_auto_reply);
 	g_test_add_func("/classify/auto-structural", test_auto_structural);
 	g_test_add_func("/classify/auto-no-headers", test_auto_no_headers);
