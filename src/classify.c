@@ -760,6 +760,12 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 		L[I_SPARRING] -= 1.0;
 	if (!pk.requested->len && !pk.unresolved)
 		L[I_WERKPAKKET] -= 1.0;
+	/* A mail that names no package anywhere (own text, subject, quoted
+	 * mail) and points at none asks for none: "dank voor het aanbod, we
+	 * hebben daar geen behoefte aan" (t0493, t0598) took the model's
+	 * "geen behoefte aan een gesprek, wel het pakket" for a request. */
+	if (!pk.requested->len && !pk.unresolved && !pk.mentioned)
+		use[I_WERKPAKKET] = FALSE;
 	if (ls.intent[I_AFMELDEN] <= 0)
 		L[I_AFMELDEN] -= 1.0;
 	/* "wanneer komen de werkpakketten uit?", "do the packages cover

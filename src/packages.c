@@ -43,6 +43,7 @@ typedef struct {
 	guint32 *cls;            /* word classes per token */
 	guint16 *icls;           /* inquiry word classes per token (I_*) */
 	gint8 *compound;         /* compound_pkg() per token */
+	const char **fixed;      /* per token: the package name a typo stands for, or NULL */
 } Ctx;
 
 static const SltToken *
@@ -54,7 +55,9 @@ tok(const Ctx *c, guint i)
 static const char *
 word(const Ctx *c, guint i)
 {
-	return i < c->t->len ? tok(c, i)->word : "";
+	if (i >= c->t->len)
+		return "";
+	return c->fixed[i] ? c->fixed[i] : tok(c, i)->word;
 }
 
 static gboolean
@@ -321,6 +324,63 @@ is_plural_pkg(const char *w)
 	return g_str_has_suffix(w, "ten") || g_str_has_suffix(w, "s");
 }
 
+/* ---- typos in package names ----
+ * "kwalitiet", "netwerksamenwerkng", "bekostigng", "visei": one edit
+ * (Damerau-Levenshtein: a letter added, dropped, changed, or two swapped)
+ * from a package name is that name. Only against the names, and only the
+ * long ones: near a short or common word lie other words ("inkoop" and
+ * "inloop", "funding" and "finding", "bestuur" and "bestuurt", "netwerk"
+ * and "netwerkt"); "visie" allows a swap only. "kwaliteiten" (two
+ * letters more) is a word of its own and stays one. */
+static const struct { const char *name; gboolean swap_only; } typo_targets[] = {
+	{ "kwaliteit", FALSE }, { "netwerksamenwerking", FALSE }, { "samenwerking", FALSE },
+	{ "bekostiging", FALSE }, { "governance", FALSE }, { "goedbestuur", FALSE },
+	{ "quality", FALSE }, { "visie", TRUE },
+};
+
+/* Are a (length la) and b (length lb) at most one edit apart, and not equal? */
+static gboolean
+one_edit(const char *a, gsize la, const char *b, gsize lb, gboolean swap_only)
+{
+	gsize i = 0;
+	while (i < la && i < lb && a[i] == b[i])
+		i++;
+	if (la == lb) {
+		if (i == la)
+			return FALSE;  /* equal */
+		/* a swap of two neighbours */
+		if (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		    strcmp(a + i + 2, b + i + 2) == 0)
+			return TRUE;
+		return !swap_only && strcmp(a + i + 1, b + i + 1) == 0;
+	}
+	if (swap_only)
+		return FALSE;
+	if (la == lb + 1)
+		return strcmp(a + i + 1, b + i) == 0;
+	if (lb == la + 1)
+		return strcmp(a + i, b + i + 1) == 0;
+	return FALSE;
+}
+
+/* The package name w is a typo of, or NULL (w is lower case, folded). */
+static const char *
+typo_of(const char *w)
+{
+	gsize lw = strlen(w);
+	if (lw < 5)
+		return NULL;
+	for (guint k = 0; k < G_N_ELEMENTS(typo_targets); k++) {
+		const char *t = typo_targets[k].name;
+		gsize lt = strlen(t);
+		if (lw + 1 < lt || lw > lt + 1 || (w[0] != t[0] && w[1] != t[0]))
+			continue;
+		if (one_edit(w, lw, t, lt, typo_targets[k].swap_only))
+			return t;
+	}
+	return NULL;
+}
+
 /* A package name at token i: returns the package (0-4) and sets *len,
  * or -1. Longest first: "inkoop en bekostiging" before "inkoop". */
 static int
@@ -348,7 +408,8 @@ name_at(const Ctx *c, guint i, guint *len)
 		*len = 2;
 		return 1;
 	}
-	if (strcmp(w, "bestuur") == 0 || strcmp(w, "governance") == 0)
+	if (strcmp(w, "bestuur") == 0 || strcmp(w, "governance") == 0 ||
+	    strcmp(w, "goedbestuur") == 0)
 		return 1;
 	if (strcmp(w, "netwerksamenwerking") == 0)
 		return 2;
@@ -769,7 +830,10 @@ word_in(const char *w, const char *const *list)
 static int
 named_at(const Ctx *c, guint i, guint *end)
 {
-	static const char *const fill[] = { "het", "de", "een", "the", "a", "for", "van", NULL };
+	static const char *const fill[] = {
+		"het", "de", "een", "the", "a", "for", "van", "one", "on", "about", "over", "die",
+		"dat", NULL,
+	};
 	guint j = i;
 	while (j < c->t->len && j <= i + 3 && same_sentence(c, i, j) &&
 	       (word_in(word(c, j), fill) || (has(c, j, W_PKG) && c->compound[j] < 0)))
@@ -1567,8 +1631,19 @@ do_sentence(Ctx *c, guint s, guint e)
 			for (guint j = i; j < e && (j == i || !(tok(c, j)->flags & SLT_TOK_CLAUSE)); j++)
 				if (has(c, j, W_HAVE | W_GOT))
 					having = TRUE;
-			if (k < e && !having && (has(c, k, W_ONLY) || strcmp(word(c, k), "wel") == 0 ||
-						 strcmp(word(c, k), "just") == 0))
+			/* and a package right after it: not "geen sessie, maar wel
+			 * een vraag: hoe verhouden de pakketten zich ..." */
+			gboolean pkg_next = FALSE;
+			for (guint j = k + 1; j < e && j <= k + 4 && !pkg_next; j++) {
+				guint len;
+				if (tok(c, j)->flags & SLT_TOK_CLAUSE)
+					break;
+				if (has(c, j, W_PKG) || c->compound[j] >= 0 || name_at(c, j, &len) >= 0)
+					pkg_next = TRUE;
+			}
+			if (k < e && !having && pkg_next &&
+			    (has(c, k, W_ONLY) || strcmp(word(c, k), "wel") == 0 ||
+			     strcmp(word(c, k), "just") == 0))
 				weak[nweak++] = k;
 		}
 		if (tok(c, i)->flags & SLT_TOK_NEGATOR)
@@ -1823,8 +1898,12 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	c.cls = g_new(guint32, doc->tokens->len + 1);
 	c.icls = g_new(guint16, doc->tokens->len + 1);
 	c.compound = g_new(gint8, doc->tokens->len + 1);
+	c.fixed = g_new0(const char *, doc->tokens->len + 1);
 	for (guint i = 0; i < doc->tokens->len; i++) {
 		const char *w = g_array_index(doc->tokens, SltToken, i).word;
+		/* a word the tables know is no typo ("kwaliteit", "samen") */
+		if (!g_hash_table_contains(word_table, w) && (c.fixed[i] = typo_of(w)))
+			w = c.fixed[i];
 		guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(word_table, w));
 		c.cls[i] = idx ? word_info[idx - 1].cls : 0;
 		c.icls[i] = idx ? word_info[idx - 1].icls : 0;
@@ -1873,6 +1952,14 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 		}
 		if (out->requested->len || c.alle || c.generic_alle)
 			note_why(&c, "het doorgestuurde verzoek telt");
+	}
+	/* Excluded names were never asked for: "de pakketten, op Visie na"
+	 * is a request for the others, not for Visie. */
+	for (guint i = out->requested->len; i > 0; i--) {
+		const char *id = out->requested->pdata[i - 1];
+		for (int p = 0; p < 5; p++)
+			if (c.excl[p] && strcmp(id, slt_package_ids[p]) == 0)
+				g_ptr_array_remove_index(out->requested, i - 1);
 	}
 	if (c.generic_alle && !c.alle && out->requested->len == 0) {
 		c.alle = TRUE;
@@ -1973,4 +2060,5 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	g_free(c.cls);
 	g_free(c.icls);
 	g_free(c.compound);
+	g_free(c.fixed);
 }

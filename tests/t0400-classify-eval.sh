@@ -60,8 +60,12 @@ if ! cmp -s data/model.tsv "$SLT_TMP/model.tsv"; then
 fi
 same_bytes data/model.tsv "$SLT_TMP/model.tsv" "data/model.tsv equals a fresh 'make model'"
 
-# -- 10-fold cross-validation over the pool (648 messages) --
-# measured: intent 0.941, theme 0.943, packages 0.995, org 0.931, dropped 0
+# -- 10-fold cross-validation over the pool (661 messages) --
+# measured: intent 0.943, theme 0.946, packages 0.997, org 0.932, dropped 0
+# (the pool grew by 13 messages of batch 6: exclusions inside a package
+# request, "thanks, no need" replies, typos in package names; the 648 of
+# before measured 0.941/0.943/0.995/0.931, 0.944/0.943/0.995/0.931 with
+# today's rules and lexicon)
 # (the pool grew by 33 messages of batch 5, written for the kinds held-out
 # and cross-validation got wrong: overig questions to VNG about other
 # things, questions on what is allowed with the packages, English
@@ -76,9 +80,11 @@ ok "10-fold cross-validation meets its floors" \
 	"$SLTCTL" crossval -q -k 10 --min intent=0.93 --min theme=0.94 --min packages=0.98 \
 	--min org=0.90 --max-dropped 0 data/train tests/corpus
 
-# -- the held-out part of data/train (121 messages, never trained on: the
-# first 90 and 31 of the later batches, written before the model saw them) --
-# measured: intent 0.950, theme 0.963, packages 0.992, org 0.942, dropped 0
+# -- the held-out part of data/train (124 messages, never trained on: the
+# first 90 and 34 of the later batches, written before the model saw them) --
+# measured: intent 0.952, theme 0.952, packages 0.992, org 0.944, dropped 0
+# (the 121 of before: 0.950/0.963/0.992/0.942 with the earlier rules; the
+# one theme lost, t0574, leans on "Gemeente Ede" in a batch 6 signature)
 # (misdirected municipal mail goes to staff as vraag); the 113 of before:
 # intent 0.965, theme 0.960, packages 0.991 (were 0.929, 0.973, 0.982
 # with the earlier rules and model)
@@ -87,7 +93,7 @@ out=$("$SLTCTL" eval -q --heldout --exclude-trained --min intent=0.92 --min them
 st=$?
 diag "$(grep -E '^(messages|intent |theme |packages |org |requests|FAIL)' <<<"$out")"
 is "$st" 0 "held-out data/train meets its floors"
-like "$out" "messages: 121" "the held-out files are all evaluated, none left out as trained"
+like "$out" "messages: 124" "the held-out files are all evaluated, none left out as trained"
 # The organisation as sltd sees it: the mailbox read in order, each
 # signature teaching its domain's org to later mail (the training files
 # teach too: learning reads signatures, never labels).

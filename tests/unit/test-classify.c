@@ -610,6 +610,55 @@ static const struct { const char *text; const char *want; } pkg_exclusions[] = {
 	{ "Het pakket Visie hebben we niet, graag toesturen.", "visie" },
 };
 
+/* Typos in package names: one edit from a long name is that name; other
+ * words near a name stay themselves. */
+static const struct { const char *text; const char *want; } pkg_typos[] = {
+	{ "Graag ontvang ik het werkpakket kwalitiet.", "kwaliteit" },
+	{ "Graag ontvang ik het werkpakket kwalteit.", "kwaliteit" },
+	{ "Mogen wij de pakketten netwerksamenwerkng en inkoop en bekostigng ontvangen?",
+	  "netwerksamenwerking,inkoop-bekostiging" },
+	{ "Graag het pakket goedbestuur.", "goed-bestuur" },
+	{ "Graag het pakket goed-bestuur.", "goed-bestuur" },
+	{ "Graag het pakket Goed Bestuur.", "goed-bestuur" },
+	{ "Graag het pakket goedbestuurr.", "goed-bestuur" },
+	{ "Graag de pakketten visei en kwaliteit.", "visie,kwaliteit" },
+	{ "Please send the qualty package.", "kwaliteit" },
+	{ "Graag ontvang ik het werkpakket Kwaliteit, niet de versie van vorig jaar.", "kwaliteit" },
+};
+
+/* Not typos: words one or two edits from a name that are words of their
+ * own; the package must not be found ("kwaliteiten" is two letters more;
+ * "inloop", "bestuurt", "netwerkt", "finding" sit near short names). */
+static const struct { const char *text; const char *never; } pkg_not_typos[] = {
+	{ "Graag ontvang ik het werkpakket over de kwaliteiten van wijkteams.", "kwaliteit" },
+	{ "Graag ontvang ik het werkpakket over de inloop.", "inkoop-bekostiging" },
+	{ "Graag ontvang ik het werkpakket dat het team bestuurt.", "goed-bestuur" },
+	{ "Graag ontvang ik het werkpakket, het team netwerkt veel.", "netwerksamenwerking" },
+	{ "Please send the package with the finding.", "inkoop-bekostiging" },
+	{ "Graag ontvang ik het werkpakket over de visite.", "visie" },
+};
+
+static void
+test_packages_typos(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(pkg_typos); i++) {
+		Mail m = { .subject = "Werkpakketten", .new_text = pkg_typos[i].text };
+		g_autofree char *got = pkgs_of(&m);
+		if (strcmp(got, pkg_typos[i].want) != 0)
+			g_error("case %u (%s): packages '%s', want '%s'", i, pkg_typos[i].text,
+				got, pkg_typos[i].want);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(pkg_not_typos); i++) {
+		Mail m = { .subject = "Vraag", .new_text = pkg_not_typos[i].text };
+		g_autofree char *got = pkgs_of(&m);
+		g_auto(GStrv) ids = g_strsplit(got, ",", -1);
+		if (g_strv_contains((const char *const *)ids, pkg_not_typos[i].never) ||
+		    strcmp(got, "alle") == 0)
+			g_error("case %u (%s): packages '%s' hold '%s'", i, pkg_not_typos[i].text,
+				got, pkg_not_typos[i].never);
+	}
+}
+
 static void
 test_packages_exclusions(void)
 {
@@ -809,6 +858,38 @@ test_negation(void)
 	assert_packages(r, "visie");
 	g_assert_cmpstr(r->theme, ==, "visie");
 	g_assert_true(why_has(r, "pakket gevraagd: visie"));
+}
+
+/* "Thanks, no need" to our offer asks for nothing: never a werkpakket
+ * without a package named anywhere, never afmelden for "nu even niet"
+ * (t0493, t0598), and no packages; while a refused session beside a
+ * package asked for still asks for it (neutral model). */
+static void
+test_declined_offer(void)
+{
+	static const struct { const char *subject, *text, *quoted; } cases[] = {
+		{ "RE: Aanbod sparringsessie", "Dank voor het aanbod. Op dit moment hebben we daar geen "
+		  "behoefte aan, we houden jullie in gedachten.", "> Graag bieden wij u een gratis "
+		  "sparringsessie aan." },
+		{ "RE: Uw verzoek is ontvangen", "Dank u wel voor de snelle bevestiging. Het is voor ons "
+		  "nu even niet nodig, we komen er na de zomer eventueel op terug.", NULL },
+		{ "Re: Werkpakketten", "Dank voor uw bericht. Wij hebben op dit moment geen behoefte "
+		  "aan de pakketten.", NULL },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		Mail m = { .subject = cases[i].subject, .new_text = cases[i].text,
+			   .quoted = cases[i].quoted };
+		g_autoptr(SltClassification) r = classify(&m);
+		if (strcmp(r->intent, "werkpakket") == 0 || strcmp(r->intent, "afmelden") == 0 ||
+		    r->packages->len)
+			g_error("case %u (%s): intent %s, %u packages", i, cases[i].text, r->intent,
+				r->packages->len);
+	}
+	Mail ask = { .subject = "Re: Aanbod", .new_text = "Geen behoefte aan een gesprek, wel graag "
+		     "het pakket Visie." };
+	g_autoptr(SltClassification) r = classify(&ask);
+	g_assert_cmpstr(r->intent, ==, "werkpakket");
+	assert_packages(r, "visie");
 }
 
 /* A session named in a question about something else is not asked for;
@@ -1316,6 +1397,7 @@ main(int argc, char **argv)
 	g_test_add_func("/packages/rules", test_packages);
 	g_test_add_func("/packages/questions", test_packages_questions);
 	g_test_add_func("/packages/exclusions", test_packages_exclusions);
+	g_test_add_func("/packages/typos", test_packages_typos);
 	g_test_add_func("/classify/auto-reply", test_auto_reply);
 	g_test_add_func("/classify/auto-structural", test_auto_structural);
 	g_test_add_func("/classify/auto-no-headers", test_auto_no_headers);
@@ -1323,6 +1405,7 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/re-automatisch-antwoord", test_re_automatisch_antwoord);
 	g_test_add_func("/classify/auto-submitted-human", test_auto_submitted_human);
 	g_test_add_func("/classify/negation", test_negation);
+	g_test_add_func("/classify/declined-offer", test_declined_offer);
 	g_test_add_func("/classify/session-in-question", test_session_in_question);
 	g_test_add_func("/classify/session-past", test_session_past);
 	g_test_add_func("/classify/afmelden", test_afmelden);
