@@ -100,6 +100,7 @@ enum {
 	W_AND_ALSO = 1u << 28, /* en and daarnaast ook plus alsook alsmede evenals also */
 	W_AND = 1u << 29, /* en and */
 	W_PKG = 1u << 30, /* is_pkg_word() (set per token, not from the table) */
+	W_EXCL = 1u << 31, /* behalve uitgezonderd except excluding exclusief zonder without uitzondering but op */
 };
 
 static const struct { const char *word; guint32 cats; } word_classes[] = {
@@ -274,6 +275,17 @@ static const struct { const char *word; guint32 cats; } word_classes[] = {
 	{ "zij", W_PRONOUN },
 	{ "zou", W_WISH | W_MODAL },
 	{ "zouden", W_WISH | W_MODAL },
+	/* find_exclusions: one bit to pass every other word by */
+	{ "behalve", W_EXCL },
+	{ "uitgezonderd", W_EXCL },
+	{ "except", W_EXCL },
+	{ "excluding", W_EXCL },
+	{ "exclusief", W_EXCL },
+	{ "zonder", W_EXCL },
+	{ "without", W_EXCL },
+	{ "uitzondering", W_EXCL },
+	{ "but", W_EXCL },
+	{ "op", W_EXCL },
 };
 
 /* Is token i (if there is one) in word class cls? */
@@ -332,10 +344,10 @@ is_plural_pkg(const char *w)
  * "inloop", "funding" and "finding", "bestuur" and "bestuurt", "netwerk"
  * and "netwerkt"); "visie" allows a swap only. "kwaliteiten" (two
  * letters more) is a word of its own and stays one. */
-static const struct { const char *name; gboolean swap_only; } typo_targets[] = {
-	{ "kwaliteit", FALSE }, { "netwerksamenwerking", FALSE }, { "samenwerking", FALSE },
-	{ "bekostiging", FALSE }, { "governance", FALSE }, { "goedbestuur", FALSE },
-	{ "quality", FALSE }, { "visie", TRUE },
+static const struct { const char *name; gsize len; gboolean swap_only; } typo_targets[] = {
+	{ "kwaliteit", 9, FALSE }, { "netwerksamenwerking", 19, FALSE },
+	{ "samenwerking", 12, FALSE }, { "bekostiging", 11, FALSE }, { "governance", 10, FALSE },
+	{ "goedbestuur", 11, FALSE }, { "quality", 7, FALSE }, { "visie", 5, TRUE },
 };
 
 /* Are a (length la) and b (length lb) at most one edit apart, and not equal? */
@@ -367,12 +379,15 @@ one_edit(const char *a, gsize la, const char *b, gsize lb, gboolean swap_only)
 static const char *
 typo_of(const char *w)
 {
+	/* first letters first: most words are turned away without strlen */
+	if (!strchr("kvnsbgqwieuoa", w[0]))
+		return NULL;
 	gsize lw = strlen(w);
-	if (lw < 5)
+	if (lw < 4 || lw > 20)
 		return NULL;
 	for (guint k = 0; k < G_N_ELEMENTS(typo_targets); k++) {
 		const char *t = typo_targets[k].name;
-		gsize lt = strlen(t);
+		gsize lt = typo_targets[k].len;
 		if (lw + 1 < lt || lw > lt + 1 || (w[0] != t[0] && w[1] != t[0]))
 			continue;
 		if (one_edit(w, lw, t, lt, typo_targets[k].swap_only))
@@ -935,6 +950,8 @@ find_exclusions(Ctx *c)
 	};
 	guint n = c->t->len;
 	for (guint i = 0; i < n; i++) {
+		if (!has(c, i, W_EXCL) && !(tok(c, i)->flags & SLT_TOK_NEGATOR))
+			continue;
 		const char *w = word(c, i);
 		guint j;
 		/* "alles behalve Visie", "all except (for) Quality", "everything but
@@ -1000,34 +1017,42 @@ find_exclusions(Ctx *c)
 	}
 	/* After: "Visie niet, alleen Kwaliteit", "Visie en Goed bestuur hoeven
 	 * niet", "Visie hebben we niet nodig"; not "het pakket Visie heb ik
-	 * nog niet ontvangen" (they want it). Scans each name list once. */
-	for (guint i = 0; i < n; i++) {
-		guint end;
-		if (named_at(c, i, &end) < 0)
+	 * nog niet ontvangen" (they want it). From each "niet" back to the
+	 * names it follows. */
+	for (guint neg = 1; neg < n; neg++) {
+		if (!(tok(c, neg)->flags & SLT_TOK_NEGATOR) ||
+		    (strcmp(word(c, neg), "niet") != 0 && strcmp(word(c, neg), "not") != 0))
 			continue;
-		guint last = exclude_list(c, i, FALSE, TRUE, "");
-		guint j = last, neg = G_MAXUINT;
+		if (has(c, neg + 1, W_ONLY) && !(tok(c, neg + 1)->flags & SLT_TOK_CLAUSE))
+			continue;
+		/* back over "hoeft", "we", "eigenlijk", "hebben" ... */
+		guint last = neg;
 		gboolean need_nodig = FALSE;
-		while (j < n && j <= last + 4 && same_sentence(c, i, j) &&
-		       (j == last || !(tok(c, j)->flags & SLT_TOK_CLAUSE))) {
-			const char *w = word(c, j);
-			if (strcmp(w, "niet") == 0 || strcmp(w, "not") == 0) {
-				neg = j;
-				break;
-			}
+		while (last > 0 && neg - last < 4 && same_sentence(c, last - 1, neg) &&
+		       !(tok(c, last)->flags & SLT_TOK_CLAUSE)) {
+			const char *w = word(c, last - 1);
 			if (word_in(w, skip_need))
 				need_nodig = TRUE;
 			else if (!word_in(w, skip_post))
 				break;
-			j++;
+			last--;
 		}
-		if (neg != G_MAXUINT &&
-		    !(has(c, neg + 1, W_ONLY) && !(tok(c, neg + 1)->flags & SLT_TOK_CLAUSE)) &&
-		    (need_nodig ? (strcmp(word(c, neg + 1), "nodig") == 0 ||
+		if (need_nodig ? !(strcmp(word(c, neg + 1), "nodig") == 0 ||
 				   strcmp(word(c, neg + 1), "needed") == 0)
-				: ends_refusal(c, neg, neg + 1)))
-			exclude_list(c, i, FALSE, FALSE, "... niet");
-		i = last > i ? last - 1 : i;
+			       : !ends_refusal(c, neg, neg + 1))
+			continue;
+		/* the list of names that ends at last ("het pakket Visie en Goed
+		 * bestuur"): the earliest start whose list ends there */
+		guint first = G_MAXUINT;
+		for (guint b = last >= 10 ? last - 10 : 0; b < last && first == G_MAXUINT; b++) {
+			guint end;
+			if (same_sentence(c, b, last) && named_at(c, b, &end) >= 0 &&
+			    exclude_list(c, b, FALSE, TRUE, "") == last)
+				first = b;
+		}
+		if (first == G_MAXUINT)
+			continue;
+		exclude_list(c, first, FALSE, FALSE, "... niet");
 	}
 }
 
@@ -1901,10 +1926,11 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	c.fixed = g_new0(const char *, doc->tokens->len + 1);
 	for (guint i = 0; i < doc->tokens->len; i++) {
 		const char *w = g_array_index(doc->tokens, SltToken, i).word;
-		/* a word the tables know is no typo ("kwaliteit", "samen") */
-		if (!g_hash_table_contains(word_table, w) && (c.fixed[i] = typo_of(w)))
-			w = c.fixed[i];
 		guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(word_table, w));
+		/* a word the tables know is no typo ("kwaliteit", "samen"); the
+		 * typo targets are in no table */
+		if (!idx && (c.fixed[i] = typo_of(w)))
+			w = c.fixed[i];
 		c.cls[i] = idx ? word_info[idx - 1].cls : 0;
 		c.icls[i] = idx ? word_info[idx - 1].icls : 0;
 		if (is_pkg_word(w))
