@@ -968,8 +968,11 @@ find_exclusions(Ctx *c)
 				/* "alles behalve": everything else is asked for */
 				for (guint b = 1; b <= 3 && b <= i && same_sentence(c, i, i - b); b++)
 					if (strcmp(word(c, i - b), "alles") == 0 ||
+					    strcmp(word(c, i - b), "allemaal") == 0 ||
 					    strcmp(word(c, i - b), "everything") == 0 ||
-					    (strcmp(word(c, i - b), "all") == 0 && b == 1)) {
+					    /* "all except", "all of them except" */
+					    (strcmp(word(c, i - b), "all") == 0 &&
+					     (b == 1 || (b == 3 && strcmp(word(c, i - 2), "of") == 0)))) {
 						add_mention(c, i - b, P_ALLE);
 						break;
 					}

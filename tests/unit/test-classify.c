@@ -601,6 +601,11 @@ static const struct { const char *text; const char *want; } pkg_exclusions[] = {
 	{ "Not Vision, only Quality please.", "kwaliteit" },
 	{ "Please send us all packages except Quality.", "visie,goed-bestuur,netwerksamenwerking,inkoop-bekostiging" },
 	{ "Please send everything but Vision.", "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "We would like all of them except Vision, we already have that one.",
+	  "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Please send the packages on Quality and Funding, not Vision.", "kwaliteit,inkoop-bekostiging" },
+	{ "Visie en Goed bestuur niet, de rest graag.", "netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Kwaliteit graag, Visie niet.", "kwaliteit" },
 	{ "Could you send all work packages except for Vision and Quality?",
 	  "goed-bestuur,netwerksamenwerking,inkoop-bekostiging" },
 	/* not an exclusion */
