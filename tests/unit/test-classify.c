@@ -1190,11 +1190,23 @@ test_overig_guard(void)
 	Mail gem = priv;
 	gem.from = "b.hulshof@lochem.nl";
 	gem.signature = "Bart Hulshof\nGemeente Lochem";
+	/* (naming this line: not mail for another VNG department, below) */
+	gem.new_text = "Hoe is het bedrag op de factuur voor de ondersteuning door Stevige lokale "
+		       "teams bepaald? Klopt dat wel?";
 	g_autoptr(SltClassification) r2 = classify(&gem);
 	g_assert_cmpstr(r2->org, ==, "gemeente:Lochem");
 	g_assert_cmpstr(r2->intent, ==, "vraag");
 	g_assert_true(r2->review);
 	g_assert_true(why_has(r2, "overig onzeker"));
+	/* ... but not a municipality's mail about VNG business of another
+	 * department ("factuur", "contributie": the lexicon), with nothing
+	 * for this line in it: overig, which staff see as well. */
+	Mail other = priv;
+	other.from = gem.from;
+	other.signature = gem.signature;
+	g_autoptr(SltClassification) ro = classify(&other);
+	g_assert_cmpstr(ro->intent, ==, "overig");
+	g_assert_true(why_has(ro, "andere afdeling"));
 	/* A mailing from a municipality's domain is not a question to us. */
 	Mail list = gem;
 	list.machine = SLT_MACHINE_LIST;
@@ -1291,6 +1303,35 @@ test_builtin(void)
 	g_assert_cmpstr(r->theme, ==, "kwaliteit");
 	g_assert_true(why_has(r, "model: vraag"));
 	unmk(msg);
+}
+
+/* A municipality's mail for another VNG department (an invoice, the
+ * congress) is overig, but a question naming this line or asking it to
+ * think along stays for staff (built-in model and lexicon). */
+static void
+test_builtin_misdirected(void)
+{
+	static const struct { const char *subject, *text; gboolean overig; } cases[] = {
+		{ "Factuur contributie", "Goedemiddag, wij hebben een factuur van de VNG ontvangen voor de "
+		  "contributie, maar het bedrag klopt niet met onze begroting. Bij wie moet ik zijn?", TRUE },
+		{ "Woo-verzoek", "Wij hebben een Woo-verzoek ontvangen over een VNG-ledenbrief. Met wie kan "
+		  "ik de termijn afstemmen?", TRUE },
+		{ "Nieuwsbrief", "Hoe meld ik me aan voor de nieuwsbrief van Stevige lokale teams?", FALSE },
+		{ "Factuur wijkteam", "We krijgen steeds hogere facturen van ons wijkteam. Kunnen jullie met "
+		  "ons meedenken over de bekostiging?", FALSE },
+	};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(SltClassifier) c = slt_classifier_new(NULL, NULL, NULL, &error);
+	g_assert_no_error(error);
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		Mail m = { .subject = cases[i].subject, .new_text = cases[i].text,
+			   .signature = "Met vriendelijke groet,\nAnna de Vries\nGemeente Utrecht" };
+		SltMessage *msg = mk(&m);
+		g_autoptr(SltClassification) r = slt_classify(c, msg);
+		unmk(msg);
+		if ((strcmp(r->intent, "overig") == 0) != cases[i].overig)
+			g_error("case %u (%s): intent %s", i, cases[i].text, r->intent);
+	}
 }
 
 /* A question about the packages is a vraag without packages, with the
@@ -1432,6 +1473,7 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/hostile", test_hostile);
 	g_test_add_func("/classify/builtin-model", test_builtin);
 	g_test_add_func("/classify/builtin-package-questions", test_builtin_package_questions);
+	g_test_add_func("/classify/builtin-misdirected", test_builtin_misdirected);
 	g_test_add_func("/train/config", test_train_config);
 	int rc = g_test_run();
 	slt_classifier_free(neutral);
