@@ -865,8 +865,12 @@ slt_classify(const SltClassifier *c, const SltMessage *msg)
 	/* ... unless the lexicon names VNG business of another department
 	 * (an invoice, the congress, a Woo request, the model by-law) and
 	 * nothing in the mail is for this line: no session or package
-	 * word, no goodbye, this line not named. */
-	gboolean misdirected = ls.intent[I_OVERIG] >= OVERIG_EVIDENCE &&
+	 * word, no goodbye, this line not named, no strong theme word
+	 * ("facturen van ons wijkteam bij resultaatgerichte inkoop" asks us). */
+	double theme_words = 0;
+	for (guint t = 0; t < 5; t++)
+		theme_words = MAX(theme_words, ls.theme[t]);
+	gboolean misdirected = ls.intent[I_OVERIG] >= OVERIG_EVIDENCE && theme_words < 2.0 &&
 			       ls.intent[I_SPARRING] <= 0 && ls.intent[I_AFMELDEN] <= 0 &&
 			       !pk.requested->len && !pk.mentioned && !names_line(doc.tokens);
 	if (intent == I_OVERIG && !mailing && public_body && P[I_OVERIG] < OVERIG_GUARD_CONFIDENCE &&
