@@ -1319,6 +1319,8 @@ test_builtin_misdirected(void)
 		{ "Nieuwsbrief", "Hoe meld ik me aan voor de nieuwsbrief van Stevige lokale teams?", FALSE },
 		{ "Factuur wijkteam", "We krijgen steeds hogere facturen van ons wijkteam. Kunnen jullie met "
 		  "ons meedenken over de bekostiging?", FALSE },
+		{ "Facturen", "Hoe gaan andere gemeenten om met de facturen van hun wijkteam bij "
+		  "resultaatgerichte inkoop? Wij twijfelen over een vast budget.", FALSE },
 	};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(SltClassifier) c = slt_classifier_new(NULL, NULL, NULL, &error);
