@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* sltctl relabel REF --intent X --theme Y [--packages A,B] [--kenmerken K]:
- * correct a request's labels. The correction is kept for retraining
+/* sltctl relabel REF --intent X --theme Y [--packages A,B] [--kenmerken K]
+ * [--org ORG]: correct a request's labels or its organisation. The correction is kept for retraining
  * (sltctl corrections --export DIR; sltctl train ... DIR), and when it
  * changes what the sender should get this says so; the reply is only
  * queued on an explicit --send-reply, never silently. */
@@ -31,6 +31,8 @@ print_json(gint64 id, const SltRelabelResult *r, gboolean queued, const GPtrArra
 	slt_json_kv_string(j, "old_theme", r->old_theme);
 	slt_json_key(j, "old_packages");
 	slt_json_string_array(j, r->old_packages);
+	slt_json_kv_string(j, "old_org", r->old_org);
+	slt_json_kv_string(j, "org", r->new_org);
 	slt_json_kv_string(j, "intent", r->new_intent);
 	slt_json_kv_string(j, "theme", r->new_theme);
 	slt_json_key(j, "packages");
@@ -62,7 +64,7 @@ print_json(gint64 id, const SltRelabelResult *r, gboolean queued, const GPtrArra
 
 static int
 run(SltCtl *ctl, int argc, char **argv, const char *intent, const char *theme,
-    const char *packages, const char *kenmerken, gint64 version, gboolean send)
+    const char *packages, const char *kenmerken, const char *org, gint64 version, gboolean send)
 {
 	if (argc != 2)
 		return sltctl_fail("relabel: expected one reference (e.g. SLT-12)") + 1;
@@ -84,7 +86,7 @@ run(SltCtl *ctl, int argc, char **argv, const char *intent, const char *theme,
 	g_autoptr(SltStore) store = sltctl_open_store(ctl, "relabel", TRUE, &cfg);
 	if (!store)
 		return 1;
-	SltRelabel l = { intent, theme, pk, km };
+	SltRelabel l = { intent, theme, pk, km, org };
 	SltRelabelResult r;
 	if (!slt_queue_relabel(store, id, version, sltctl_who(), &l, &r, &err))
 		return sltctl_queue_fail("relabel", err);
@@ -107,10 +109,15 @@ run(SltCtl *ctl, int argc, char **argv, const char *intent, const char *theme,
 	} else {
 		g_autofree char *ref = slt_store_ref_format(id);
 		g_autofree char *op = join(r.old_packages), *np = join(r.new_packages);
-		printf("%s: %s/%s [%s] -> %s/%s [%s]\n", ref, r.old_intent ? r.old_intent : "-",
-		       r.old_theme ? r.old_theme : "-", op, r.new_intent ? r.new_intent : "-",
-		       r.new_theme ? r.new_theme : "-", np);
-		printf("correctie bewaard voor training\n");
+		if (intent || theme || packages || kenmerken) {
+			printf("%s: %s/%s [%s] -> %s/%s [%s]\n", ref, r.old_intent ? r.old_intent : "-",
+			       r.old_theme ? r.old_theme : "-", op, r.new_intent ? r.new_intent : "-",
+			       r.new_theme ? r.new_theme : "-", np);
+			printf("correctie bewaard voor training\n");
+		}
+		if (org)
+			printf("%s: organisatie %s -> %s\n", ref, r.old_org ? r.old_org : "-",
+			       r.new_org ? r.new_org : "-");
 		if (r.reply_changed) {
 			g_autofree char *at = join(r.attach_after), *wt = join(r.wait_after);
 			printf("Let op: met deze labels hoort de afzender een ander antwoord te krijgen:\n"
@@ -139,7 +146,7 @@ run(SltCtl *ctl, int argc, char **argv, const char *intent, const char *theme,
 int
 cmd_relabel(SltCtl *ctl, int argc, char **argv)
 {
-	char *intent = NULL, *theme = NULL, *packages = NULL, *kenmerken = NULL;
+	char *intent = NULL, *theme = NULL, *packages = NULL, *kenmerken = NULL, *org = NULL;
 	gint64 version = 0;
 	gboolean send = FALSE;
 	GOptionEntry entries[] = {
@@ -148,6 +155,9 @@ cmd_relabel(SltCtl *ctl, int argc, char **argv)
 		{ "packages", 'p', 0, G_OPTION_ARG_STRING, &packages,
 		  "the packages asked for, comma-separated ('' for none)", "A,B" },
 		{ "kenmerken", 'k', 0, G_OPTION_ARG_STRING, &kenmerken, "the kenmerken, comma-separated", "K,L" },
+		{ "org", 'o', 0, G_OPTION_ARG_STRING, &org,
+		  "the organisation: gemeente:NAME, team:NAME or overig:NAME ('' for none); "
+		  "for all later mail from a domain: sltctl orgs set", "ORG" },
 		{ "if-version", 0, 0, G_OPTION_ARG_INT64, &version,
 		  "only if the request is still at version N (as shown by show)", "N" },
 		{ "send-reply", 0, 0, G_OPTION_ARG_NONE, &send,
@@ -155,10 +165,11 @@ cmd_relabel(SltCtl *ctl, int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	int rc = sltctl_parse(ctl, "relabel", entries, &argc, &argv) ?
-		run(ctl, argc, argv, intent, theme, packages, kenmerken, version, send) : 2;
+		run(ctl, argc, argv, intent, theme, packages, kenmerken, org, version, send) : 2;
 	g_free(intent);
 	g_free(theme);
 	g_free(packages);
 	g_free(kenmerken);
+	g_free(org);
 	return rc;
 }

@@ -513,6 +513,8 @@ slt_queue_outbox_retry(SltStore *store, gint64 id, const char *who, GError **err
 void
 slt_relabel_result_clear(SltRelabelResult *r)
 {
+	g_clear_pointer(&r->old_org, g_free);
+	g_clear_pointer(&r->new_org, g_free);
 	g_clear_pointer(&r->old_intent, g_free);
 	g_clear_pointer(&r->old_theme, g_free);
 	g_clear_pointer(&r->new_intent, g_free);
@@ -602,17 +604,23 @@ relabel_txn(SltStore *store, gpointer data, GError **error)
 	const SltRequest *r = rl->it->req;
 	g_autofree char *pk_json = slt_json_array(res->new_packages);
 	g_autofree char *km_json = rl->l->kenmerken ? slt_json_array(rl->l->kenmerken) : NULL;
+	/* An organisation alone is no label correction: the model does not
+	 * learn organisations, and sltd may go on labelling the request. */
+	gboolean labels = rl->l->intent || rl->l->theme || rl->l->packages || rl->l->kenmerken;
 	SltRequestChange ch = {
-		.set_labels = TRUE,
+		.set_labels = labels,
 		.intent = res->new_intent,
 		.theme = res->new_theme,
 		.packages_json = pk_json,
 		.kenmerken_json = km_json,
 		.labels_by = rl->who,
+		.org = rl->l->org,
 	};
 	g_autofree char *km_req = slt_json_array(r->kenmerken);
 	if (!slt_store_request_change(store, rl->id, rl->version, &ch, &res->version, error))
 		return FALSE;
+	if (!labels)
+		goto history;
 	/* One correction per message whose own labels differ: the trainer
 	 * learns from messages, and a thread's follow-ups may have been
 	 * labelled otherwise (the first message carries the request). */
@@ -628,13 +636,46 @@ relabel_txn(SltStore *store, gpointer data, GError **error)
 					      km_json ? km_json : km_req, pk_json, error))
 			return FALSE;
 	}
+history:;
 	g_autofree char *old_pk = join_strings(res->old_packages);
 	g_autofree char *new_pk = join_strings(res->new_packages);
-	g_autofree char *detail = g_strdup_printf("%s/%s [%s] (was %s/%s [%s])",
-		res->new_intent ? res->new_intent : "-", res->new_theme ? res->new_theme : "-",
-		new_pk, res->old_intent ? res->old_intent : "-",
-		res->old_theme ? res->old_theme : "-", old_pk);
-	return slt_store_history_add(store, rl->id, rl->who, "relabel", detail, error);
+	GString *detail = g_string_new(NULL);
+	if (labels)
+		g_string_append_printf(detail, "%s/%s [%s] (was %s/%s [%s])",
+			res->new_intent ? res->new_intent : "-", res->new_theme ? res->new_theme : "-",
+			new_pk, res->old_intent ? res->old_intent : "-",
+			res->old_theme ? res->old_theme : "-", old_pk);
+	if (rl->l->org)
+		g_string_append_printf(detail, "%sorganisation %s (was %s)", labels ? "; " : "",
+				       res->new_org ? res->new_org : "-",
+				       res->old_org ? res->old_org : "-");
+	gboolean ok = slt_store_history_add(store, rl->id, rl->who, "relabel", detail->str, error);
+	g_string_free(detail, TRUE);
+	return ok;
+}
+
+/* "gemeente:Utrecht", "team:Wijkteam Tiel", "overig:Tenderwijs": a kind
+ * and a name of printable characters; "" for none. */
+static gboolean
+check_org(const char *org, GError **error)
+{
+	if (!*org)
+		return TRUE;
+	const char *colon = strchr(org, ':');
+	gboolean kind = colon && (g_str_has_prefix(org, "gemeente:") ||
+				  g_str_has_prefix(org, "team:") || g_str_has_prefix(org, "overig:"));
+	gboolean name = kind && colon[1] && !g_ascii_isspace(colon[1]) &&
+		g_utf8_validate(org, -1, NULL) && strlen(org) <= 200;
+	for (const char *p = org; name && *p; p++)
+		if ((guchar)*p < 0x20 || *p == 0x7f)
+			name = FALSE;
+	if (name)
+		return TRUE;
+	g_autofree char *shown = g_strescape(org, NULL);
+	g_set_error(error, SLT_QUEUE_ERROR, SLT_QUEUE_ERROR_INVALID,
+		    "unknown organisation '%s' (expected gemeente:NAME, team:NAME or overig:NAME)",
+		    shown);
+	return FALSE;
 }
 
 gboolean
@@ -653,9 +694,11 @@ slt_queue_relabel(SltStore *store, gint64 id, gint64 version, const char *who,
 		if (!check_one("kenmerk", g_ptr_array_index(l->kenmerken, i), slt_kenmerk_ids,
 			       G_N_ELEMENTS(slt_kenmerk_ids), error))
 			return FALSE;
-	if (!l->intent && !l->theme && !l->packages && !l->kenmerken) {
+	if (l->org && !check_org(l->org, error))
+		return FALSE;
+	if (!l->intent && !l->theme && !l->packages && !l->kenmerken && !l->org) {
 		g_set_error(error, SLT_QUEUE_ERROR, SLT_QUEUE_ERROR_INVALID,
-			    "nothing to relabel (give --intent, --theme, --packages or --kenmerken)");
+			    "nothing to relabel (give --intent, --theme, --packages, --kenmerken or --org)");
 		return FALSE;
 	}
 	g_autoptr(SltQueueItem) it = slt_queue_get_id(store, id, error);
@@ -670,6 +713,8 @@ slt_queue_relabel(SltStore *store, gint64 id, gint64 version, const char *who,
 			    ", now %" G_GINT64_FORMAT ")", r->ref, version, r->version);
 		return FALSE;
 	}
+	res->old_org = g_strdup(r->org);
+	res->new_org = l->org ? (*l->org ? g_strdup(l->org) : NULL) : g_strdup(r->org);
 	res->old_intent = g_strdup(r->intent);
 	res->old_theme = g_strdup(r->theme);
 	res->old_packages = copy_strings(r->packages);

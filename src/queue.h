@@ -133,11 +133,14 @@ typedef struct {
 	const char *theme;         /* NULL: unchanged */
 	const GPtrArray *packages; /* NULL: unchanged */
 	const GPtrArray *kenmerken;/* NULL: unchanged */
+	const char *org;           /* NULL: unchanged; "": none; else "gemeente:X",
+				    * "team:X" or "overig:X" */
 } SltRelabel;
 
 /* What a relabel did and what it means for the sender. */
 typedef struct {
 	char *old_intent, *old_theme, *new_intent, *new_theme;
+	char *old_org, *new_org;   /* NULL: none */
 	GPtrArray *old_packages, *new_packages;
 	char *reply_before;        /* the reply the old labels called for (template), or NULL */
 	char *reply_after;         /* ... the new labels; NULL: none */

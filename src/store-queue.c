@@ -426,7 +426,8 @@ slt_store_request_change(SltStore *store, gint64 id, gint64 version,
 		" kenmerken = CASE WHEN ?7 THEN coalesce(?10, kenmerken) ELSE kenmerken END,"
 		" packages = CASE WHEN ?7 THEN coalesce(?11, packages) ELSE packages END,"
 		" labels_by = CASE WHEN ?7 THEN ?12 ELSE labels_by END,"
-		" review = CASE WHEN ?7 THEN 0 ELSE review END"
+		" review = CASE WHEN ?7 THEN 0 ELSE review END,"
+		" org = CASE WHEN ?13 IS NULL THEN org ELSE nullif(?13, '') END"
 		" WHERE id = ?1 AND (?2 = 0 OR version = ?2) RETURNING version", error);
 	if (!st)
 		return FALSE;
@@ -442,6 +443,10 @@ slt_store_request_change(SltStore *store, gint64 id, gint64 version,
 	slt_store_bind_text(st, 10, ch->kenmerken_json, TRUE);
 	slt_store_bind_text(st, 11, ch->packages_json, TRUE);
 	slt_store_bind_text(st, 12, ch->labels_by ? ch->labels_by : "sltd", FALSE);
+	if (ch->org)
+		sqlite3_bind_text(st, 13, ch->org, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 13);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		if (new_version)

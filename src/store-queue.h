@@ -135,6 +135,7 @@ typedef struct {
 	const char *intent, *theme;
 	const char *kenmerken_json, *packages_json;  /* JSON arrays */
 	const char *labels_by;
+	const char *org;           /* NULL: unchanged; "": none */
 } SltRequestChange;
 
 /* Apply ch to request id if its version is still `version` (0: any),

@@ -239,6 +239,24 @@ ok = (j["old_intent"] == "werkpakket" and j["theme"] == "kwaliteit" and j["old_t
 print("ok" if ok else j)
 EOF
 )" ok "--json relabel: old and new labels; a theme alone changes no reply"
+# --org: the organisation alone, no label correction for training.
+corr_before=$(sql "SELECT count(*) FROM label_corrections WHERE request_id = $rq")
+org_before=$(sql "SELECT coalesce(org, '-') FROM requests WHERE id = $rq")
+out=$(ctl relabel "SLT-$rq" --org 'team:Wijkteam Tiel')
+is "$?" 0 "relabel --org exits 0"
+is "$out" "SLT-$rq: organisatie $org_before -> team:Wijkteam Tiel" "it shows the old and the new organisation"
+is "$(sql "SELECT org || '|' || intent || '|' || theme FROM requests WHERE id = $rq")" \
+	"team:Wijkteam Tiel|werkpakket|kwaliteit" "the request takes the organisation; the labels stay"
+is "$(sql "SELECT count(*) FROM label_corrections WHERE request_id = $rq")" "$corr_before" \
+	"an organisation alone is no correction for training"
+like "$(sql "SELECT detail FROM request_history WHERE request_id = $rq AND action = 'relabel' ORDER BY id DESC LIMIT 1")" \
+	"^organisation team:Wijkteam Tiel \\(was " "the history says old and new organisation"
+bad "relabel with an organisation of no known kind" 2 "^sltctl: relabel: unknown organisation 'Wijkteam Tiel'" \
+	relabel "SLT-$rq" --org 'Wijkteam Tiel'
+ctl relabel "SLT-$rq" --org '' >/dev/null
+is "$(sql "SELECT coalesce(org, 'NULL') FROM requests WHERE id = $rq")" NULL "--org '' clears it"
+ctl relabel "SLT-$rq" --org "$org_before" >/dev/null 2>&1 || [ "$org_before" = - ] || \
+	bail_out "could not restore the organisation"
 # --send-reply: the replies module queues what the labels now call for.
 rcpt=$(sql "SELECT requester_addr FROM requests WHERE id = $rq")
 sent_before=$(smtp_count)
