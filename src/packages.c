@@ -470,6 +470,75 @@ cmp_mention(gconstpointer a, gconstpointer b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* "Visie hebben we (nog) niet", "Visie missen we", "Kwaliteit ontbreekt
+ * nog", "we don't have Vision yet", "we haven't received Quality": a bare
+ * name the sender says they lack is that package, a mention that a
+ * request after it ("graag toesturen") points back to; without it the
+ * request fell back on a subject "Werkpakketten" and became "alle". Only
+ * at the clause's start or after the verb, never after an article or
+ * possessive: "een gedeelde visie hebben we nog niet" is a sparring
+ * question about their own vision. "Visie hebben we niet nodig" refuses
+ * it (find_exclusions). */
+static gboolean word_in(const char *w, const char *const *list);
+
+/* An article before a bare name: "niet alleen het pakket ..." is a
+ * mention already, "niet alleen de Visie" is not. */
+static const char *const fill_article[] = { "het", "de", "the", NULL };
+
+static void
+find_lacking(Ctx *c)
+{
+	static const char *const lack[] = {
+		"missen", "mis", "mist", "missing", "ontbreekt", "ontbreken", "ontbreek",
+		"lack", "lacking", "haven", "havent", "hasn", "hasnt", NULL,
+	};
+	static const char *const before[] = {
+		"nog", "niet", "geen", "still", "yet", "not", "en", "and", "ook", "also",
+		"missen", "mis", "mist", "missing", "lack", "ontvangen", "gekregen", "received",
+		NULL,
+	};
+	static const char *const refuse[] = {
+		"nodig", "needed", "need", "meer", "hoeven", "hoeft", "hoef", "anymore", NULL,
+	};
+	guint n = c->t->len, cs = 0;
+	for (guint i = 0; i <= n; i++) {
+		if (i < n && !(i == 0 || (tok(c, i)->flags & SLT_TOK_CLAUSE) ||
+			       !same_sentence(c, i - 1, i)))
+			continue;
+		/* the clause [cs, i) */
+		gboolean neg = FALSE, have = FALSE, lacking = FALSE, need = FALSE;
+		for (guint k = cs; k < i; k++) {
+			const char *w = word(c, k);
+			if (tok(c, k)->flags & SLT_TOK_NEGATOR)
+				neg = TRUE;
+			if (has(c, k, W_HAVE | W_GOT))
+				have = TRUE;
+			if (word_in(w, lack))
+				lacking = TRUE;
+			/* not wanting it: "Visie hoeven we niet te hebben" */
+			if (word_in(w, refuse) || has(c, k, W_WANT | W_WISH))
+				need = TRUE;
+		}
+		if (!need && (lacking || (neg && have)))
+			for (guint k = cs; k < i; k++) {
+				guint len;
+				int p;
+				if (c->consumed[k] || (p = name_at(c, k, &len)) < 0)
+					continue;
+				if (!c->pkg_context && !(tok(c, k)->flags & SLT_TOK_CAPITAL))
+					continue;
+				if (k > cs && !word_in(word(c, k - 1), before) &&
+				    !has(c, k - 1, W_HAVE | W_I_WE_EN))
+					continue;
+				add_mention(c, k, p);
+				for (guint z = k; z < k + len && z < i; z++)
+					c->consumed[z] = 1;
+				k += len - 1;
+			}
+		cs = i;
+	}
+}
+
 static void
 find_mentions(Ctx *c)
 {
@@ -601,6 +670,7 @@ find_mentions(Ctx *c)
 			}
 		}
 	}
+	find_lacking(c);
 	g_array_sort(c->mentions, cmp_mention);
 }
 
@@ -1547,6 +1617,54 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 	}
 }
 
+/* Does a name at token i stand in "niet alleen X (en Z) maar ook Y" or
+ * "not only X but also Y", the sentence starting at s: right after "niet
+ * alleen"/"not only", or after "maar (ook)"/"but (also)" with such a "niet
+ * alleen" before it? */
+static guint
+clause_start(const Ctx *c, guint s, guint i)
+{
+	while (i > s && !(tok(c, i)->flags & SLT_TOK_CLAUSE))
+		i--;
+	return i;
+}
+
+static gboolean
+not_only_at(const Ctx *c, guint s, guint i, guint *neg)
+{
+	static const char *const only[] = { "alleen", "only", "just", "enkel", NULL };
+	static const char *const but[] = { "maar", "but", NULL };
+	static const char *const also[] = { "ook", "also", "eveneens", NULL };
+	guint j = i;
+	/* back over a list: "niet alleen Visie en Goed bestuur" */
+	for (int guard = 0; guard < 5 && j > s && has(c, j - 1, W_AND); guard++) {
+		guint k = j >= s + 4 ? j - 4 : s, len;
+		for (; k + 1 < j; k++)
+			if (name_at(c, k, &len) >= 0 && k + len == j - 1)
+				break;
+		if (k + 1 >= j)
+			break;
+		j = k;
+	}
+	if (j > s && word_in(word(c, j - 1), fill_article))
+		j--;
+	if (j < s + 2)
+		return FALSE;
+	const char *w1 = word(c, j - 1), *w2 = word(c, j - 2);
+	if (word_in(w1, only) && (tok(c, j - 2)->flags & SLT_TOK_NEGATOR)) {
+		*neg = j - 2;
+		return TRUE;
+	}
+	if (!word_in(w1, but) && !(word_in(w1, also) && word_in(w2, but)))
+		return FALSE;
+	for (guint k = s; k + 1 < j; k++)
+		if ((tok(c, k)->flags & SLT_TOK_NEGATOR) && word_in(word(c, k + 1), only)) {
+			*neg = k;
+			return TRUE;
+		}
+	return FALSE;
+}
+
 /* Sentence [s, e): requests and "already have" statements in it. */
 static void
 do_sentence(Ctx *c, guint s, guint e)
@@ -1800,40 +1918,66 @@ do_sentence(Ctx *c, guint s, guint e)
 	}
 	/* A bare name right beside a request ("nu graag kwaliteit en inkoop",
 	 * t0422; "nogmaals inkoop", t0316), or written as a name ("ook
-	 * Kwaliteit en Netwerksamenwerking ontvangen", t0116). */
-	if (c->pkg_context)
-		for (guint i = s; i < e; i++) {
-			guint len;
-			int p;
-			if (c->consumed[i] || have_clause[i - s] || neg_clause[i - s] || inq[i - s] ||
-			    (p = name_at(c, i, &len)) < 0)
-				continue;
-			gboolean near = FALSE;
+	 * Kwaliteit en Netwerksamenwerking ontvangen", t0116). "Graag niet
+	 * alleen Visie maar ook Kwaliteit": both halves of "niet alleen X maar
+	 * ook Y" belong to the request that holds them, however far from it,
+	 * and mark names even without a package word nearby when written as
+	 * names. */
+	for (guint i = s; i < e; i++) {
+		guint len;
+		int p;
+		if (c->consumed[i] || have_clause[i - s] || neg_clause[i - s] || inq[i - s] ||
+		    (p = name_at(c, i, &len)) < 0)
+			continue;
+		/* the request in the clause of either half: not "niet
+		 * alleen visie maar ook kwaliteit is belangrijk, graag
+		 * een gesprek" */
+		guint negp = 0;
+		gboolean both = not_only_at(c, s, i, &negp);
+		if (!c->pkg_context && !(both && (tok(c, i)->flags & SLT_TOK_CAPITAL)))
+			continue;
+		gboolean near = FALSE;
+		if (both) {
+			/* from the clause of "niet alleen" to the end of the
+			 * clause of its "maar ook" */
+			guint from = clause_start(c, s, negp), to = negp + 1;
+			while (to < e && to <= negp + NEAR &&
+			       strcmp(word(c, to), "maar") != 0 && strcmp(word(c, to), "but") != 0)
+				to++;
+			if (to >= e || to > negp + NEAR)
+				to = negp + 1;
+			for (to++; to < e && !(tok(c, to)->flags & SLT_TOK_CLAUSE); to++)
+				;
 			for (guint q = 0; q < ncue + nweak && !near; q++) {
 				guint cue = q < ncue ? cues[q] : weak[q - ncue];
-				guint d = i > cue ? i - cue : cue - i;
-				if (d <= 2)
-					near = TRUE;
-				else if (q < ncue && d <= NEAR && (tok(c, i)->flags & SLT_TOK_CAPITAL) &&
-					 !(tok(c, i)->flags & SLT_TOK_SENT))
-					near = TRUE;
+				near = cue >= from && cue < to;
 			}
-			/* "Kwaliteit en Netwerksamenwerking": a list keeps going */
-			if (!near && i >= 2 && c->req[0] + c->req[1] + c->req[2] + c->req[3] + c->req[4] &&
-			    has(c, i - 1, W_AND)) {
-				guint l2;
-				int p2 = name_at(c, i - 2, &l2);
-				near = p2 >= 0 && c->req[p2] && i - 2 + l2 == i - 1;
-			}
-			if (!near)
-				continue;
-			want(c, p, from_ps);
-			c->out->explicit_ = TRUE;
-			note_why(c, "pakket gevraagd: %s", slt_package_ids[p]);
-			for (guint z = i; z < i + len && z < e; z++)
-				c->consumed[z] = 1;
-			i += len - 1;
 		}
+		for (guint q = 0; q < ncue + nweak && !near; q++) {
+			guint cue = q < ncue ? cues[q] : weak[q - ncue];
+			guint d = i > cue ? i - cue : cue - i;
+			if (d <= 2)
+				near = TRUE;
+			else if (q < ncue && d <= NEAR && (tok(c, i)->flags & SLT_TOK_CAPITAL) &&
+				 !(tok(c, i)->flags & SLT_TOK_SENT))
+				near = TRUE;
+		}
+		/* "Kwaliteit en Netwerksamenwerking": a list keeps going */
+		if (!near && i >= 2 && c->req[0] + c->req[1] + c->req[2] + c->req[3] + c->req[4] &&
+		    has(c, i - 1, W_AND)) {
+			guint l2;
+			int p2 = name_at(c, i - 2, &l2);
+			near = p2 >= 0 && c->req[p2] && i - 2 + l2 == i - 1;
+		}
+		if (!near)
+			continue;
+		want(c, p, from_ps);
+		c->out->explicit_ = TRUE;
+		note_why(c, "pakket gevraagd: %s", slt_package_ids[p]);
+		for (guint z = i; z < i + len && z < e; z++)
+			c->consumed[z] = 1;
+		i += len - 1;
+	}
 	/* Short clauses around a request: "Kwaliteit graag." (t0185) names a
 	 * package bare; "Graag ontvangen." (t0100), "Zo ja graag sturen"
 	 * (t0211) point back without a word for it. */

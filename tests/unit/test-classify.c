@@ -613,7 +613,51 @@ static const struct { const char *text; const char *want; } pkg_exclusions[] = {
 	{ "Het pakket Visie heb ik nog niet ontvangen, graag alsnog toesturen.", "visie" },
 	{ "Wij hebben nog geen pakket Visie, graag ontvangen.", "visie" },
 	{ "Het pakket Visie hebben we niet, graag toesturen.", "visie" },
+	/* a bare name they lack, then a request: that package, not all five
+	 * under the subject "Werkpakketten"; having it still leaves it out */
+	{ "Visie hebben we niet, graag toesturen.", "visie" },
+	{ "Visie hebben we nog niet ontvangen, graag toesturen.", "visie" },
+	{ "Visie missen we nog, graag toesturen.", "visie" },
+	{ "Kwaliteit ontbreekt nog, kunt u die sturen?", "kwaliteit" },
+	{ "We don't have Vision yet, please send it.", "visie" },
+	{ "We haven't received Quality yet, could you send it?", "kwaliteit" },
+	{ "Visie hebben we al, graag de andere vier.",
+	  "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Visie hebben we niet nodig, graag de rest.",
+	  "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	/* "niet alleen X maar ook Y" with bare names asks for both */
+	{ "Graag niet alleen Visie maar ook Kwaliteit.", "visie,kwaliteit" },
+	{ "Graag niet alleen visie maar ook kwaliteit.", "visie,kwaliteit" },
+	{ "Graag niet alleen Visie en Goed bestuur maar ook Kwaliteit.",
+	  "visie,goed-bestuur,kwaliteit" },
+	{ "Niet alleen Visie, maar ook Kwaliteit graag.", "visie,kwaliteit" },
+	{ "We would like not only Vision but also Quality.", "visie,kwaliteit" },
+	{ "Please send not only Vision but also Quality.", "visie,kwaliteit" },
 };
+
+/* The same two rules must not take what is no request for a package: a
+ * vision of their own they lack, "niet alleen ... maar ook" about
+ * something else, a request in another clause. Subject "Vraag": no
+ * package word to make bare names packages. */
+static const struct { const char *text; const char *want; } pkg_lacking_not[] = {
+	{ "Een gedeelde visie hebben we nog niet, kunnen we daarover sparren?", "" },
+	{ "Onze visie ontbreekt nog, graag denken we met jullie na.", "" },
+	{ "Niet alleen visie maar ook kwaliteit is belangrijk, graag een gesprek.", "" },
+	{ "Graag een gesprek, niet alleen over visie maar ook over kwaliteit.", "" },
+	{ "Visie hoeven we niet te hebben, wel graag een gesprek.", "" },
+};
+
+static void
+test_packages_lacking_not(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(pkg_lacking_not); i++) {
+		Mail m = { .subject = "Vraag", .new_text = pkg_lacking_not[i].text };
+		g_autofree char *got = pkgs_of(&m);
+		if (strcmp(got, pkg_lacking_not[i].want) != 0)
+			g_error("case %u (%s): packages '%s', want '%s'", i, pkg_lacking_not[i].text,
+				got, pkg_lacking_not[i].want);
+	}
+}
 
 /* Typos in package names: one edit from a long name is that name; other
  * words near a name stay themselves. */
@@ -1445,6 +1489,7 @@ main(int argc, char **argv)
 	g_test_add_func("/packages/rules", test_packages);
 	g_test_add_func("/packages/questions", test_packages_questions);
 	g_test_add_func("/packages/exclusions", test_packages_exclusions);
+	g_test_add_func("/packages/lacking-not", test_packages_lacking_not);
 	g_test_add_func("/packages/typos", test_packages_typos);
 	g_test_add_func("/classify/auto-reply", test_auto_reply);
 	g_test_add_func("/classify/auto-structural", test_auto_structural);
