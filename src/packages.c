@@ -1657,7 +1657,9 @@ not_only_at(const Ctx *c, guint s, guint i, guint *neg)
 	}
 	if (!word_in(w1, but) && !(word_in(w1, also) && word_in(w2, but)))
 		return FALSE;
-	for (guint k = s; k + 1 < j; k++)
+	/* within reach of the "maar": bounded, as hostile text is one long
+	 * sentence of names */
+	for (guint k = j > s + 2 * NEAR ? j - 2 * NEAR : s; k + 1 < j; k++)
 		if ((tok(c, k)->flags & SLT_TOK_NEGATOR) && word_in(word(c, k + 1), only)) {
 			*neg = k;
 			return TRUE;
@@ -1946,7 +1948,8 @@ do_sentence(Ctx *c, guint s, guint e)
 				to++;
 			if (to >= e || to > negp + NEAR)
 				to = negp + 1;
-			for (to++; to < e && !(tok(c, to)->flags & SLT_TOK_CLAUSE); to++)
+			guint stop = to + NEAR;
+			for (to++; to < e && to < stop && !(tok(c, to)->flags & SLT_TOK_CLAUSE); to++)
 				;
 			for (guint q = 0; q < ncue + nweak && !near; q++) {
 				guint cue = q < ncue ? cues[q] : weak[q - ncue];
