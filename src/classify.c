@@ -353,10 +353,7 @@ names_line(const GArray *tokens)
 static gboolean
 word_in(const char *w, const char *const *list)
 {
-	for (; *list; list++)
-		if (strcmp(w, *list) == 0)
-			return TRUE;
-	return FALSE;
+	return g_strv_contains(list, w);
 }
 
 /* Does the session term at token i name one that took place: "naar

@@ -903,10 +903,7 @@ note_why(Ctx *c, const char *fmt, ...)
 static gboolean
 word_in(const char *w, const char *const *list)
 {
-	for (; *list; list++)
-		if (strcmp(w, *list) == 0)
-			return TRUE;
-	return FALSE;
+	return g_strv_contains(list, w);
 }
 
 /* A package named at token i, with the article and package words before
