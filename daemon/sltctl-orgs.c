@@ -69,7 +69,7 @@ check_pair(const char *domain, const char *org)
 		sltctl_fail("orgs: cannot load the municipalities: %s", err->message);
 		return FALSE;
 	}
-	g_autofree char *ok = slt_org_directory_learn_domain(dir, domain, org);
+	g_autofree char *ok = slt_org_directory_learn_domain(dir, domain, org, TRUE);
 	g_autofree char *municipality = NULL;
 	if (!ok) {
 		g_autofree char *addr = g_strconcat("x@", domain, NULL);

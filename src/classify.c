@@ -1026,10 +1026,11 @@ slt_classifier_learn_org(SltClassifier *c, const SltMessage *msg, SltClassificat
 }
 
 gboolean
-slt_classifier_add_learned_org(SltClassifier *c, const char *domain, const char *org)
+slt_classifier_add_learned_org(SltClassifier *c, const char *domain, const char *org,
+			       gboolean pin)
 {
 	g_return_val_if_fail(c != NULL, FALSE);
-	g_autofree char *changed = slt_org_directory_learn_domain(c->orgs, domain, org);
+	g_autofree char *changed = slt_org_directory_learn_domain(c->orgs, domain, org, pin);
 	if (changed)
 		return TRUE;
 	/* refused, or already known with this org */

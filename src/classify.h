@@ -77,9 +77,11 @@ SltClassification *slt_classify(const SltClassifier *c, const SltMessage *msg);
  * persist the pair (domain, r->org) and load it again at start with
  * slt_classifier_add_learned_org), or NULL when nothing changed. */
 char *slt_classifier_learn_org(SltClassifier *c, const SltMessage *msg, SltClassification *r);
-/* Load one remembered pair, e.g. from the store at start. FALSE when it
- * is refused (see slt_org_directory_learn_domain). */
-gboolean slt_classifier_add_learned_org(SltClassifier *c, const char *domain, const char *org);
+/* Load one remembered pair, e.g. from the store at start; pin: staff set
+ * it, and learning never replaces it. FALSE when it is refused (see
+ * slt_org_directory_learn_domain). */
+gboolean slt_classifier_add_learned_org(SltClassifier *c, const char *domain, const char *org,
+					gboolean pin);
 
 /* Whether the classifier's model was trained on this raw message (the
  * model records a hash of each training message): evaluations leave

@@ -211,24 +211,6 @@ dead_letter(Pass *p, const Item *it, const char *why, Acc *acc, GError **error)
 	return TRUE;
 }
 
-/* domain was just learned as org: when staff set the domain's
- * organisation (sltctl orgs set), the store kept theirs, and so must the
- * classifier for the messages after this one. Rare: only a signature that
- * disagrees with what is known gets here. */
-static gboolean
-keep_staff_org(const SltIngestOptions *opt, const char *domain, const char *org, GError **error)
-{
-	GError *err = NULL;
-	g_autoptr(SltOrgDomain) d = slt_store_org_domain_get(opt->store, domain, &err);
-	if (err) {
-		g_propagate_error(error, err);
-		return FALSE;
-	}
-	if (d && strcmp(d->set_by, "staff") == 0 && strcmp(d->org, org) != 0)
-		slt_classifier_add_learned_org(opt->learn_orgs, domain, d->org);
-	return TRUE;
-}
-
 /* Write one prepared message into the open transaction. REFUSED (with
  * *why) when the store or the hook refused this one message: the caller
  * rolls back. FATAL with error when the store itself failed. */
@@ -256,8 +238,7 @@ write_item(Pass *p, const Item *it, Acc *acc, char **why, GError **error)
 		slt_classifier_learn_org(opt->learn_orgs, it->msg, it->labels) : NULL;
 	gboolean ok = slt_store_record_incoming(opt->store, &in, &r, &err);
 	if (ok && learned && r.status != SLT_RECORD_DUPLICATE)
-		ok = slt_store_org_domain_put(opt->store, learned, it->labels->org, r.message_row, &err) &&
-		     keep_staff_org(opt, learned, it->labels->org, &err);
+		ok = slt_store_org_domain_put(opt->store, learned, it->labels->org, r.message_row, &err);
 	if (ok && r.status != SLT_RECORD_DUPLICATE && opt->react) {
 		SltIngested ing = {
 			.message_row = r.message_row, .request_id = r.request_id,

@@ -19,6 +19,7 @@ struct _SltOrgDirectory {
 	GHashTable *by_name;    /* folded name or alias -> GArray of guint row */
 	GHashTable *by_domain;  /* domain -> GUINT_TO_POINTER(row + 1) */
 	GHashTable *learned;    /* domain -> "team:..." / "overig:..." */
+	GHashTable *pinned;     /* domains staff set (sltctl orgs): never relearned */
 	/* learned grows while other threads classify (slt_org_detect on a
 	 * worker, slt_org_directory_learn on the thread that records). */
 	GRWLock learned_lock;
@@ -165,6 +166,7 @@ slt_org_directory_new(GBytes *tsv, GError **error)
 					     (GDestroyNotify)g_array_unref);
 	dir->by_domain = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	dir->learned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	dir->pinned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_rw_lock_init(&dir->learned_lock);
 
 	for (guint ln = 0; lines[ln]; ln++) {
@@ -234,6 +236,8 @@ slt_org_directory_free(SltOrgDirectory *dir)
 		g_hash_table_unref(dir->by_name);
 	if (dir->by_domain)
 		g_hash_table_unref(dir->by_domain);
+	if (dir->pinned)
+		g_hash_table_unref(dir->pinned);
 	if (dir->learned)
 		g_hash_table_unref(dir->learned);
 	g_rw_lock_clear(&dir->learned_lock);
@@ -300,7 +304,8 @@ is_freemail(const char *domain)
 }
 
 char *
-slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, const char *org)
+slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, const char *org,
+			       gboolean pin)
 {
 	g_return_val_if_fail(dir != NULL, NULL);
 	if (!org || !(g_str_has_prefix(org, "team:") || g_str_has_prefix(org, "overig:")) ||
@@ -316,17 +321,20 @@ slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, const c
 	g_rw_lock_writer_lock(&dir->learned_lock);
 	const char *had = g_hash_table_lookup(dir->learned, low);
 	gboolean same = had && strcmp(had, org) == 0;
-	if (!same)
+	gboolean held = !pin && g_hash_table_contains(dir->pinned, low);
+	if (!same && !held)
 		g_hash_table_replace(dir->learned, g_strdup(low), g_strdup(org));
+	if (pin)
+		g_hash_table_add(dir->pinned, g_strdup(low));
 	g_rw_lock_writer_unlock(&dir->learned_lock);
-	return same ? NULL : g_steal_pointer(&low);
+	return same || held ? NULL : g_steal_pointer(&low);
 }
 
 char *
 slt_org_directory_learn(SltOrgDirectory *dir, const SltMessage *msg, const char *org)
 {
 	g_return_val_if_fail(dir != NULL && msg != NULL, NULL);
-	return slt_org_directory_learn_domain(dir, domain_of(msg->from_addr), org);
+	return slt_org_directory_learn_domain(dir, domain_of(msg->from_addr), org, FALSE);
 }
 
 char *

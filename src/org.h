@@ -74,10 +74,13 @@ char *slt_org_detect_source(const SltOrgDirectory *dir, const SltMessage *msg, c
  * out-of-office reply, a read receipt) gets it too. Ignored (NULL) for
  * free-mail domains (gmail, hotmail, ziggo, kpnmail...), municipality
  * domains, "gemeente:" and empty labels. A later org for the same domain
- * replaces the earlier one. Returns the lowercased domain (new string)
- * when the map changed, for the caller to persist, else NULL.
- * Thread-safe (a lock), also against slt_org_detect. */
-char *slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, const char *org);
+ * replaces the earlier one, unless the domain is pinned: pin (staff set
+ * it, sltctl orgs set) makes this pair stay, whatever is learned later.
+ * Returns the lowercased domain (new string) when the map changed, for
+ * the caller to persist, else NULL. Thread-safe (a lock), also against
+ * slt_org_detect. */
+char *slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, const char *org,
+				     gboolean pin);
 /* The same for msg's From domain. */
 char *slt_org_directory_learn(SltOrgDirectory *dir, const SltMessage *msg, const char *org);
 /* The learned org for addr's domain (a new string), or NULL. */

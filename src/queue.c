@@ -619,12 +619,10 @@ relabel_txn(SltStore *store, gpointer data, GError **error)
 	g_autofree char *km_req = slt_json_array(r->kenmerken);
 	if (!slt_store_request_change(store, rl->id, rl->version, &ch, &res->version, error))
 		return FALSE;
-	if (!labels)
-		goto history;
 	/* One correction per message whose own labels differ: the trainer
 	 * learns from messages, and a thread's follow-ups may have been
 	 * labelled otherwise (the first message carries the request). */
-	for (guint i = 0; i < rl->it->messages->len; i++) {
+	for (guint i = 0; labels && i < rl->it->messages->len; i++) {
 		const SltQueueMessage *m = g_ptr_array_index(rl->it->messages, i);
 		if (i > 0 && g_strcmp0(m->intent, res->new_intent) == 0 &&
 		    g_strcmp0(m->theme, res->new_theme) == 0)
@@ -636,7 +634,6 @@ relabel_txn(SltStore *store, gpointer data, GError **error)
 					      km_json ? km_json : km_req, pk_json, error))
 			return FALSE;
 	}
-history:;
 	g_autofree char *old_pk = join_strings(res->old_packages);
 	g_autofree char *new_pk = join_strings(res->new_packages);
 	GString *detail = g_string_new(NULL);

@@ -222,9 +222,9 @@ read_optional(const char *path, GError **error)
 }
 
 static void
-add_learned_org(const char *domain, const char *org, gpointer data)
+add_learned_org(const char *domain, const char *org, gboolean by_staff, gpointer data)
 {
-	slt_classifier_add_learned_org(data, domain, org);
+	slt_classifier_add_learned_org(data, domain, org, by_staff);
 }
 
 /* Build everything config_path describes into *p. store: an open store

@@ -36,7 +36,7 @@ slt_store_org_domains_each(SltStore *store, SltStoreOrgDomainFunc fn, gpointer u
 {
 	g_return_val_if_fail(store != NULL && fn != NULL, FALSE);
 	static const char sql[] =
-		"SELECT domain, org FROM org_domains ORDER BY learned_at, rowid";
+		"SELECT domain, org, set_by = 'staff' FROM org_domains ORDER BY learned_at, rowid";
 	sqlite3_stmt *st = slt_store_stmt(store, sql, error);
 	if (!st)
 		return FALSE;
@@ -44,7 +44,7 @@ slt_store_org_domains_each(SltStore *store, SltStoreOrgDomainFunc fn, gpointer u
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		g_autofree char *domain = slt_store_column_dup(st, 0);
 		g_autofree char *org = slt_store_column_dup(st, 1);
-		fn(domain, org, user_data);
+		fn(domain, org, sqlite3_column_int(st, 2), user_data);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -96,23 +96,6 @@ slt_store_org_domains_list(SltStore *store, GError **error)
 		return NULL;
 	}
 	return g_steal_pointer(&out);
-}
-
-SltOrgDomain *
-slt_store_org_domain_get(SltStore *store, const char *domain, GError **error)
-{
-	g_return_val_if_fail(store != NULL && domain != NULL, NULL);
-	sqlite3_stmt *st = slt_store_stmt(store, ORG_DOMAIN_COLUMNS " WHERE d.domain = lower(?1)",
-					  error);
-	if (!st)
-		return NULL;
-	sqlite3_bind_text(st, 1, domain, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	SltOrgDomain *d = rc == SQLITE_ROW ? row_to_org_domain(st) : NULL;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		slt_store_fail(store, error, "read a domain's organisation");
-	return d;
 }
 
 gboolean

@@ -309,11 +309,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SltOrgDomain, slt_org_domain_free)
 
 /* Every remembered pair, by domain (SltOrgDomain*, owned by the array). */
 GPtrArray *slt_store_org_domains_list(SltStore *store, GError **error);
-/* domain's pair (a new SltOrgDomain), or NULL: *error set on failure,
- * not set when there is none. */
-SltOrgDomain *slt_store_org_domain_get(SltStore *store, const char *domain, GError **error);
 /* Staff set domain's organisation (a correction of what sltd learned, or
- * a domain it has not seen yet); learning never replaces it. Its own
+ * a domain it has not seen yet); learning never replaces it, here or in
+ * a classifier that loaded it (slt_classifier_add_learned_org). Its own
  * transaction, with an audit line naming who. A running sltd uses it
  * after `systemctl reload sltd`. */
 gboolean slt_store_org_domain_set(SltStore *store, const char *domain, const char *org,
@@ -324,7 +322,8 @@ gboolean slt_store_org_domain_set(SltStore *store, const char *domain, const cha
 gboolean slt_store_org_domain_forget(SltStore *store, const char *domain, const char *who,
 				     gboolean *found, GError **error);
 
-typedef void (*SltStoreOrgDomainFunc)(const char *domain, const char *org, gpointer user_data);
+typedef void (*SltStoreOrgDomainFunc)(const char *domain, const char *org, gboolean by_staff,
+				      gpointer user_data);
 /* Every remembered pair, oldest first (so that a replaced one cannot come
  * back), for slt_classifier_add_learned_org at start. */
 gboolean slt_store_org_domains_each(SltStore *store, SltStoreOrgDomainFunc fn,

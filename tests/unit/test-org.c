@@ -234,20 +234,31 @@ test_machines(void)
 	/* Free mail and municipality domains are never learned. */
 	g_autoptr(SltMessage) gm = mail("Sandra <s@gmail.com>", "Vraag.\n");
 	g_assert_null(slt_org_directory_learn(dir, gm, "team:Stichting X"));
-	g_assert_null(slt_org_directory_learn_domain(dir, "hotmail.com", "team:Stichting X"));
-	g_assert_null(slt_org_directory_learn_domain(dir, "ziggo.nl", "overig:X"));
+	g_assert_null(slt_org_directory_learn_domain(dir, "hotmail.com", "team:Stichting X", FALSE));
+	g_assert_null(slt_org_directory_learn_domain(dir, "ziggo.nl", "overig:X", FALSE));
 	g_autofree char *o4 = slt_org_detect(dir, gm);
 	g_assert_cmpstr(o4, ==, "");
 	g_autoptr(SltMessage) zw = mail("Jan <j@zwolle.nl>", "Vraag.\n");
 	g_assert_null(slt_org_directory_learn(dir, zw, "team:Stichting X"));
-	g_assert_null(slt_org_directory_learn_domain(dir, "mail.zwolle.nl", "team:Stichting X"));
-	g_assert_null(slt_org_directory_learn_domain(dir, "wijkteam.example", "gemeente:Zwolle"));
-	g_assert_null(slt_org_directory_learn_domain(dir, "wijkteam.example", "team:"));
+	g_assert_null(slt_org_directory_learn_domain(dir, "mail.zwolle.nl", "team:Stichting X", FALSE));
+	g_assert_null(slt_org_directory_learn_domain(dir, "wijkteam.example", "gemeente:Zwolle", FALSE));
+	g_assert_null(slt_org_directory_learn_domain(dir, "wijkteam.example", "team:", FALSE));
 	/* a store's saved pair, loaded at start */
-	g_autofree char *d6 = slt_org_directory_learn_domain(dir, "Buurtteam-Oost.example", "team:Buurtteam Oost");
+	g_autofree char *d6 = slt_org_directory_learn_domain(dir, "Buurtteam-Oost.example", "team:Buurtteam Oost", FALSE);
 	g_assert_cmpstr(d6, ==, "buurtteam-oost.example");
 	g_autofree char *o6 = slt_org_directory_lookup_learned(dir, "an@buurtteam-oost.EXAMPLE");
 	g_assert_cmpstr(o6, ==, "team:Buurtteam Oost");
+	/* staff's pair (pinned) replaces a learned one, and learning never
+	 * replaces it again */
+	g_autofree char *d7 = slt_org_directory_learn_domain(dir, "buurtteam-oost.example",
+							     "team:Buurtteam Oost-Zuid", TRUE);
+	g_assert_cmpstr(d7, ==, "buurtteam-oost.example");
+	g_assert_null(slt_org_directory_learn_domain(dir, "buurtteam-oost.example",
+						     "team:Buurtteam Oost", FALSE));
+	g_autoptr(SltMessage) signed_oost = mail("An <an@buurtteam-oost.example>", "Vraag.\n");
+	g_assert_null(slt_org_directory_learn(dir, signed_oost, "team:Iets Anders"));
+	g_autofree char *o7 = slt_org_directory_lookup_learned(dir, "an@buurtteam-oost.example");
+	g_assert_cmpstr(o7, ==, "team:Buurtteam Oost-Zuid");
 	g_autofree char *o5 = slt_org_detect(dir, zw);
 	g_assert_cmpstr(o5, ==, "gemeente:Zwolle");
 }
