@@ -1247,6 +1247,32 @@ want(Ctx *c, int pkg, gboolean from_ps)
 		c->out->ps_only = FALSE;
 }
 
+/* Take the packages in mask (have[], excl[]) out of what was requested. */
+static void
+remove_requested(GPtrArray *requested, const guint8 *mask)
+{
+	for (guint i = requested->len; i > 0; i--)
+		for (int p = 0; p < 5; p++)
+			if (mask[p] && strcmp(requested->pdata[i - 1], slt_package_ids[p]) == 0) {
+				g_ptr_array_remove_index(requested, i - 1);
+				break;
+			}
+}
+
+/* The packages in mask are never asked for: "alle" becomes the others,
+ * and a named one in mask is dropped. */
+static void
+drop_packages(Ctx *c, const guint8 *mask)
+{
+	if (c->alle) {
+		c->alle = FALSE;
+		for (int p = 0; p < 5; p++)
+			if (!mask[p])
+				want(c, p, FALSE);
+	}
+	remove_requested(c->out->requested, mask);
+}
+
 static void
 mark_have(Ctx *c, int pkg)
 {
@@ -2128,12 +2154,7 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	}
 	/* Excluded names were never asked for: "de pakketten, op Visie na"
 	 * is a request for the others, not for Visie. */
-	for (guint i = out->requested->len; i > 0; i--) {
-		const char *id = out->requested->pdata[i - 1];
-		for (int p = 0; p < 5; p++)
-			if (c.excl[p] && strcmp(id, slt_package_ids[p]) == 0)
-				g_ptr_array_remove_index(out->requested, i - 1);
-	}
+	remove_requested(out->requested, c.excl);
 	if (c.generic_alle && !c.alle && out->requested->len == 0) {
 		c.alle = TRUE;
 		note_why(&c, "werkpakketten gevraagd zonder namen: alle");
@@ -2189,35 +2210,12 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 	/* Packages they have never count as asked for. */
 	if (out->have->len) {
 		note_why(&c, "al in bezit: %s", (char *)out->have->pdata[0]);
-		if (c.alle) {
-			c.alle = FALSE;
-			for (int p = 0; p < 5; p++)
-				if (!c.have[p])
-					want(&c, p, FALSE);
-		}
-		for (guint i = out->requested->len; i > 0; i--) {
-			const char *id = out->requested->pdata[i - 1];
-			for (int p = 0; p < 5; p++)
-				if (c.have[p] && strcmp(id, slt_package_ids[p]) == 0)
-					g_ptr_array_remove_index(out->requested, i - 1);
-		}
+		drop_packages(&c, c.have);
 	}
 	/* Packages excluded by contrast never count: "alles behalve Visie" is
-	 * the other four. */
-	if (c.excl[0] + c.excl[1] + c.excl[2] + c.excl[3] + c.excl[4]) {
-		if (c.alle) {
-			c.alle = FALSE;
-			for (int p = 0; p < 5; p++)
-				if (!c.have[p] && !c.excl[p])
-					want(&c, p, FALSE);
-		}
-		for (guint i = out->requested->len; i > 0; i--) {
-			const char *id = out->requested->pdata[i - 1];
-			for (int p = 0; p < 5; p++)
-				if (c.excl[p] && strcmp(id, slt_package_ids[p]) == 0)
-					g_ptr_array_remove_index(out->requested, i - 1);
-		}
-	}
+	 * the other four (and "alle" taken apart above lost them here). */
+	if (c.excl[0] + c.excl[1] + c.excl[2] + c.excl[3] + c.excl[4])
+		drop_packages(&c, c.excl);
 	if (c.alle || out->requested->len == 5) {
 		g_ptr_array_set_size(out->requested, 0);
 		g_ptr_array_add(out->requested, (gpointer)"alle");
