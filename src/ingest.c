@@ -297,8 +297,10 @@ acc_commit(Pass *p, Acc *acc)
  * write lock, and staff's sltctl waits for it no longer than its busy
  * timeout (5 s): so it also ends after TXN_MAX_US, whatever the batch
  * (32 messages take about 7 ms at native speed; under ASan on a loaded
- * machine a whole batch once took more than 5 s, t0702). On a refusal:
- * roll back, then one transaction per message up to the refused one. */
+ * machine a whole batch once took more than 5 s, t0702), and the store
+ * leaves the lock free a while before the next one (slt_store_begin).
+ * On a refusal: roll back, then one transaction per message up to the
+ * refused one. */
 static gboolean
 write_chunk(Pass *p, Item **items, guint n, guint *written, GError **error)
 {

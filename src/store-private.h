@@ -13,6 +13,10 @@ struct _SltStore {
 	GHashTable *stmts;      /* const char *sql (the literal's address) -> sqlite3_stmt* */
 	gboolean in_txn;
 	gboolean readonly;
+	int busy_ms;            /* give up on a lock after this long */
+	gint64 busy_since;      /* monotonic us: this wait's first BUSY */
+	gint64 txn_start;       /* monotonic us: when the write lock was taken */
+	gint64 free_until;      /* monotonic us: begin leaves the lock free until then */
 	GHashTable *profile;    /* SLT_STORE_PROFILE: sql -> ProfileEntry */
 };
 

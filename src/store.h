@@ -89,6 +89,14 @@ gint64 slt_store_data_version(SltStore *store);
 /* PRAGMA user_version of the open database. */
 int slt_store_schema_version(SltStore *store);
 
+/* How long a statement waits for another connection's lock before
+ * SLT_STORE_ERROR_BUSY; open sets SLT_STORE_BUSY_TIMEOUT_MS. Waiting is
+ * fair: a waiter looks every millisecond, and a connection that just
+ * released the write lock leaves it free a while before taking it
+ * again, so a busy sltd never starves staff's sltctl. */
+#define SLT_STORE_BUSY_TIMEOUT_MS 5000
+void slt_store_set_busy_timeout(SltStore *store, int ms);
+
 /* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE), so
  * a writer never fails half-way on a lock; it waits up to the busy
  * timeout, then SLT_STORE_ERROR_BUSY. They do not nest. rollback is safe
