@@ -1107,9 +1107,16 @@ find_exclusions(Ctx *c)
 				break;
 			last--;
 		}
+		/* "Visie hoeven we niet te hebben": the refusal ends after
+		 * its infinitive */
+		static const char *const te_verb[] = { "hebben", "ontvangen", "krijgen", NULL };
+		guint tail = neg + 1;
+		if (tail + 1 < n && same_sentence(c, neg, tail + 1) && strcmp(word(c, tail), "te") == 0 &&
+		    word_in(word(c, tail + 1), te_verb))
+			tail += 2;
 		if (need_nodig ? !(strcmp(word(c, neg + 1), "nodig") == 0 ||
 				   strcmp(word(c, neg + 1), "needed") == 0)
-			       : !ends_refusal(c, neg, neg + 1))
+			       : !ends_refusal(c, neg, tail))
 			continue;
 		/* the list of names that ends at last ("het pakket Visie en Goed
 		 * bestuur"): the earliest start whose list ends there */
@@ -1124,6 +1131,25 @@ find_exclusions(Ctx *c)
 			continue;
 		exclude_list(c, first, FALSE, FALSE, "... niet");
 	}
+}
+
+/* Does a word of the note in [from, to) ask for a conversation? A
+ * short "graag sparren we" under the subject "Werkpakketten" asks for a
+ * session, not for the packages (the subject is context, not the
+ * object). The subject's own words do not count: "Sparren en werkpakket
+ * Visie" over an empty note still asks for Visie. */
+static gboolean
+session_in(const Ctx *c, guint from, guint to)
+{
+	static const char *const talk[] = {
+		"sparren", "sparring", "sparringsessie", "gesprek", "afspraak", "overleg",
+		"overleggen", "bellen", "belafspraak", "kennismaken", "kennismaking",
+		"meeting", "call", "session", "talk", "meedenken", NULL,
+	};
+	for (guint i = from; i < to; i++)
+		if (tok(c, i)->zone != SLT_ZONE_SUBJECT && word_in(word(c, i), talk))
+			return TRUE;
+	return FALSE;
 }
 
 /* May the sentence starting at token i ask for packages? */
@@ -2014,7 +2040,7 @@ do_sentence(Ctx *c, guint s, guint e)
 			cs--;
 		while (ce < e && !(tok(c, ce)->flags & SLT_TOK_CLAUSE))
 			ce++;
-		if (ce - cs > 5)
+		if (ce - cs > 5 || session_in(c, cs, ce))
 			continue;
 		gboolean named = FALSE;
 		for (guint k = 0; k < c->mentions->len; k++) {
@@ -2160,9 +2186,10 @@ slt_packages_find(const SltDoc *doc, SltPackages *out)
 		note_why(&c, "werkpakketten gevraagd zonder namen: alle");
 	}
 	/* A subject naming packages over an empty note asks for them
-	 * ("Werkpakket Visie" and only a greeting below). */
+	 * ("Werkpakket Visie" and only a greeting below); not when the
+	 * note asks for a conversation ("Graag sparren we erover"). */
 	if (out->requested->len == 0 && !c.alle && c.subject_usable && !any_new_words &&
-	    !c.inquiry_seen) {
+	    !c.inquiry_seen && !session_in(&c, 0, n)) {
 		for (guint k = 0; k < c.mentions->len; k++) {
 			const Mention *m = &g_array_index(c.mentions, Mention, k);
 			if (tok(&c, m->pos)->zone != SLT_ZONE_SUBJECT)

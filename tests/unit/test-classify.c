@@ -625,6 +625,12 @@ static const struct { const char *text; const char *want; } pkg_exclusions[] = {
 	  "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
 	{ "Visie hebben we niet nodig, graag de rest.",
 	  "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	/* the refusal ends after its infinitive */
+	{ "Visie hoeven we niet te hebben, graag de rest.",
+	  "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Visie hoeven we niet te ontvangen, de rest graag.",
+	  "goed-bestuur,netwerksamenwerking,kwaliteit,inkoop-bekostiging" },
+	{ "Het pakket Visie hoeven we niet te hebben, maar Kwaliteit graag.", "kwaliteit" },
 	/* "niet alleen X maar ook Y" with bare names asks for both */
 	{ "Graag niet alleen Visie maar ook Kwaliteit.", "visie,kwaliteit" },
 	{ "Graag niet alleen visie maar ook kwaliteit.", "visie,kwaliteit" },
@@ -646,6 +652,42 @@ static const struct { const char *text; const char *want; } pkg_lacking_not[] = 
 	{ "Graag een gesprek, niet alleen over visie maar ook over kwaliteit.", "" },
 	{ "Visie hoeven we niet te hebben, wel graag een gesprek.", "" },
 };
+
+/* Under the subject "Werkpakketten" a short request for a conversation
+ * is not a request for the packages; a request beside it still is. */
+static const struct { const char *text; const char *want; } pkg_session_not[] = {
+	{ "Een gedeelde visie hebben we nog niet, graag sparren we daarover.", "" },
+	{ "Graag sparren we erover.", "" },
+	{ "Graag een gesprek.", "" },
+	{ "Graag een afspraak.", "" },
+	{ "Graag ontvangen. Daarna graag een gesprek.", "alle" },
+	{ "Graag toesturen, en graag sparren we daarna.", "alle" },
+};
+
+/* The subject's own words ask, over an empty note. */
+static const struct { const char *subject; const char *text; const char *want; } pkg_subject_talk[] = {
+	{ "Sparren en werkpakket Visie", "Groet, Anna", "visie" },
+	{ "Werkpakket Visie", "Graag een gesprek.", "" },
+};
+
+static void
+test_packages_session_not(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(pkg_session_not); i++) {
+		Mail m = { .subject = "Werkpakketten", .new_text = pkg_session_not[i].text };
+		g_autofree char *got = pkgs_of(&m);
+		if (strcmp(got, pkg_session_not[i].want) != 0)
+			g_error("case %u (%s): packages '%s', want '%s'", i, pkg_session_not[i].text,
+				got, pkg_session_not[i].want);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(pkg_subject_talk); i++) {
+		Mail m = { .subject = pkg_subject_talk[i].subject, .new_text = pkg_subject_talk[i].text };
+		g_autofree char *got = pkgs_of(&m);
+		if (strcmp(got, pkg_subject_talk[i].want) != 0)
+			g_error("case %u (%s / %s): packages '%s', want '%s'", i, pkg_subject_talk[i].subject,
+				pkg_subject_talk[i].text, got, pkg_subject_talk[i].want);
+	}
+}
 
 static void
 test_packages_lacking_not(void)
@@ -1490,6 +1532,7 @@ main(int argc, char **argv)
 	g_test_add_func("/packages/questions", test_packages_questions);
 	g_test_add_func("/packages/exclusions", test_packages_exclusions);
 	g_test_add_func("/packages/lacking-not", test_packages_lacking_not);
+	g_test_add_func("/packages/session-not", test_packages_session_not);
 	g_test_add_func("/packages/typos", test_packages_typos);
 	g_test_add_func("/classify/auto-reply", test_auto_reply);
 	g_test_add_func("/classify/auto-structural", test_auto_structural);
