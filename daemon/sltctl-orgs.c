@@ -56,19 +56,40 @@ list(SltCtl *ctl)
 	return 0;
 }
 
+/* The municipalities (gemeenten.tsv), or NULL after saying why. */
+static SltOrgDirectory *
+load_directory(const char *cmd)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GBytes) tsv = slt_data_get("gemeenten.tsv", NULL, &err);
+	SltOrgDirectory *dir = tsv ? slt_org_directory_new(tsv, &err) : NULL;
+	if (!dir)
+		sltctl_fail("%s: cannot load the municipalities: %s", cmd, err->message);
+	return dir;
+}
+
+int
+sltctl_canonical_org(const char *cmd, const char *org, char **out)
+{
+	g_autoptr(SltOrgDirectory) dir = load_directory(cmd);
+	if (!dir)
+		return 1;
+	g_autoptr(GError) err = NULL;
+	*out = slt_org_canonical(dir, org, &err);
+	if (!*out)
+		return sltctl_fail("%s: unknown organisation: %s", cmd, err->message) + 1;
+	return 0;
+}
+
 /* The classifier's own rules for a domain it may learn: a mail domain,
  * no free-mail provider, no municipality of the directory (those are
  * known by domain already), and an org "team:NAME" or "overig:NAME". */
 static gboolean
 check_pair(const char *domain, const char *org)
 {
-	g_autoptr(GError) err = NULL;
-	g_autoptr(GBytes) tsv = slt_data_get("gemeenten.tsv", NULL, &err);
-	SltOrgDirectory *dir = tsv ? slt_org_directory_new(tsv, &err) : NULL;
-	if (!dir) {
-		sltctl_fail("orgs: cannot load the municipalities: %s", err->message);
+	SltOrgDirectory *dir = load_directory("orgs");
+	if (!dir)
 		return FALSE;
-	}
 	g_autofree char *ok = slt_org_directory_learn_domain(dir, domain, org, TRUE);
 	g_autofree char *municipality = NULL;
 	if (!ok) {

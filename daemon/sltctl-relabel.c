@@ -86,7 +86,11 @@ run(SltCtl *ctl, int argc, char **argv, const char *intent, const char *theme,
 	g_autoptr(SltStore) store = sltctl_open_store(ctl, "relabel", TRUE, &cfg);
 	if (!store)
 		return 1;
-	SltRelabel l = { intent, theme, pk, km, org };
+	g_autofree char *canon = NULL;
+	int crc = org ? sltctl_canonical_org("relabel", org, &canon) : 0;
+	if (crc)
+		return crc;
+	SltRelabel l = { intent, theme, pk, km, canon };
 	SltRelabelResult r;
 	if (!slt_queue_relabel(store, id, version, sltctl_who(), &l, &r, &err))
 		return sltctl_queue_fail("relabel", err);

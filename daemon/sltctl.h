@@ -53,6 +53,11 @@ int cmd_packages(SltCtl *ctl, int argc, char **argv);
 int cmd_publish(SltCtl *ctl, int argc, char **argv);
 int cmd_waitlist(SltCtl *ctl, int argc, char **argv);
 
+/* org checked against the municipalities (slt_org_canonical) into
+ * *out (a new string): 0; else "sltctl: CMD: ..." on stderr and the exit
+ * status (2: an unknown or ambiguous municipality, 1: no directory). */
+int sltctl_canonical_org(const char *cmd, const char *org, char **out);
+
 /* Print "sltctl: <message>" to stderr; returns 1 for `return sltctl_fail(...)`. */
 int sltctl_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 

@@ -283,6 +283,34 @@ slt_org_municipality_by_domain(const SltOrgDirectory *dir, const char *addr)
 	return g_strconcat("gemeente:", ((Gemeente *)g_ptr_array_index(dir->rows, row))->name, NULL);
 }
 
+char *
+slt_org_canonical(const SltOrgDirectory *dir, const char *org, GError **error)
+{
+	if (!g_str_has_prefix(org, "gemeente:"))
+		return g_strdup(org);
+	const char *name = org + strlen("gemeente:");
+	g_autofree char *key = slt_org_fold(name);
+	GArray *rows = g_hash_table_lookup(dir->by_name, key);
+	if (rows && rows->len == 1) {
+		const Gemeente *g = g_ptr_array_index(dir->rows, g_array_index(rows, guint, 0));
+		return g_strconcat("gemeente:", g->name, NULL);
+	}
+	g_autofree char *shown = g_strescape(name, NULL);
+	if (!rows) {
+		g_set_error(error, SLT_ORG_ERROR, SLT_ORG_ERROR_UNKNOWN,
+			    "'%s' is none of the %u municipalities (gemeenten.tsv)", shown,
+			    dir->rows->len);
+		return NULL;
+	}
+	g_autoptr(GString) which = g_string_new(NULL);
+	for (guint i = 0; i < rows->len; i++)
+		g_string_append_printf(which, "%s'%s'", i ? ", " : "",
+				       ((Gemeente *)g_ptr_array_index(dir->rows, g_array_index(rows, guint, i)))->name);
+	g_set_error(error, SLT_ORG_ERROR, SLT_ORG_ERROR_UNKNOWN,
+		    "'%s' names more than one municipality: %s", shown, which->str);
+	return NULL;
+}
+
 /* Free-mail providers: their domains say nothing about an organisation.
  * Matched on the first label so that test domains (hotmail.example)
  * count too. */

@@ -28,6 +28,7 @@ typedef struct _SltOrgDirectory SltOrgDirectory;
 GQuark slt_org_error_quark(void);
 typedef enum {
 	SLT_ORG_ERROR_PARSE,   /* the municipality list is malformed */
+	SLT_ORG_ERROR_UNKNOWN, /* a municipality name that is not in it */
 } SltOrgError;
 
 /* Build a directory from the bytes of gemeenten.tsv (header line
@@ -89,6 +90,15 @@ char *slt_org_directory_lookup_learned(const SltOrgDirectory *dir, const char *a
 /* The municipality ("gemeente:<name>") whose domain addr's domain is or
  * is under, or NULL. Returns a new string. */
 char *slt_org_municipality_by_domain(const SltOrgDirectory *dir, const char *addr);
+
+/* A staff-given organisation label checked against the directory: a
+ * "gemeente:" name must be one of the municipalities (any spelling that
+ * folds to its name or an alias: "gemeente:den bosch") and comes back
+ * as the directory spells it ("gemeente:'s-Hertogenbosch"); "team:" and
+ * "overig:" labels and "" come back unchanged. Returns a new string, or
+ * NULL with error (SLT_ORG_ERROR_UNKNOWN) naming the unknown or
+ * ambiguous name. */
+char *slt_org_canonical(const SltOrgDirectory *dir, const char *org, GError **error);
 
 /* Fold a name for matching: lowercase, diacritics and apostrophes
  * removed, every run of other non-alphanumeric characters one space,

@@ -73,6 +73,9 @@ queue_error(SltWebReq *r, const GError *err)
 	} else if (err->domain == SLT_STORE_ERROR && err->code == SLT_STORE_ERROR_NOT_FOUND) {
 		st = MHD_HTTP_NOT_FOUND;
 		title = "Niet gevonden";
+	} else if (err->domain == SLT_ORG_ERROR) {
+		st = MHD_HTTP_BAD_REQUEST;
+		title = "Ongeldige invoer";
 	}
 	slt_web_error_page(r, st, title, err->message);
 }
@@ -311,6 +314,10 @@ request_page(SltWebReq *r, gint64 id, const SltRelabelResult *relabel)
 		slt_web_printf(r, "<section class=\"notice\" aria-labelledby=\"h-relabel\">"
 			       "<h2 id=\"h-relabel\">Labels aangepast</h2>\n<p>Intentie %s &rarr; %s, thema %s &rarr; %s.</p>\n",
 			       relabel->old_intent, relabel->new_intent, relabel->old_theme, relabel->new_theme);
+		if (g_strcmp0(relabel->old_org, relabel->new_org) != 0)
+			slt_web_printf(r, "<p>Organisatie %s &rarr; %s.</p>\n",
+				       relabel->old_org ? relabel->old_org : "-",
+				       relabel->new_org ? relabel->new_org : "-");
 		if (relabel->reply_changed) {
 			slt_web_printf(r, "<p><strong>De afzender zou nu een ander antwoord krijgen.</strong> "
 				       "Eerder: %s. Nu: %s.</p>\n",
@@ -391,6 +398,10 @@ request_page(SltWebReq *r, gint64 id, const SltRelabelResult *relabel)
 	label_select(r, "theme", "Thema", slt_theme_ids, G_N_ELEMENTS(slt_theme_ids), q->theme);
 	checkboxes(r, "pakket", "Pakketten", slt_catalogue_ids, SLT_CATALOGUE_N_PACKAGES, q->packages);
 	checkboxes(r, "kenmerk", "Kenmerken", slt_kenmerk_ids, G_N_ELEMENTS(slt_kenmerk_ids), q->kenmerken);
+	slt_web_printf(r, "<p><label for=\"r-org\">Organisatie</label><input id=\"r-org\" name=\"org\" value=\"%s\""
+		       " size=\"40\" placeholder=\"gemeente:NAAM, team:NAAM of overig:NAAM\"> (leeg: geen)</p>"
+		       "<input type=\"hidden\" name=\"org_was\" value=\"%s\">\n",
+		       q->org ? q->org : "", q->org ? q->org : "");
 	slt_web_printf(r, "<input type=\"hidden\" name=\"labels\" value=\"1\">"
 		       "<p><button type=\"submit\">Labels opslaan</button> (u ziet daarna welk antwoord dit oplevert; er wordt niets verstuurd)</p>"
 		       "</fieldset></form>\n</section>\n");
@@ -527,6 +538,20 @@ slt_web_action_request(SltWebReq *r, gint64 id, const char *action)
 			.packages = pk,
 			.kenmerken = km,
 		};
+		/* The organisation only when staff changed the field (the form
+		 * sends what it showed as org_was), checked against the
+		 * municipalities and spelled as the directory spells it. */
+		g_autofree char *org = g_strstrip(g_strdup(slt_web_arg(r, "org") ? slt_web_arg(r, "org") : ""));
+		const char *was = slt_web_arg(r, "org_was") ? slt_web_arg(r, "org_was") : "";
+		g_autofree char *canon = NULL;
+		if (slt_web_arg(r, "org") && strcmp(org, was) != 0) {
+			canon = slt_org_canonical(r->orgs, org, &err);
+			if (!canon) {
+				queue_error(r, err);
+				return;
+			}
+			l.org = canon;
+		}
 		SltRelabelResult res = { 0 };
 		if (!slt_queue_relabel(r->store, id, form_version(r), r->user, &l, &res, &err)) {
 			queue_error(r, err);

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "data.h"
 #include "web-escape.h"
 
 G_DEFINE_QUARK(slt-web-error-quark, slt_web_error)
@@ -29,6 +30,7 @@ G_DEFINE_QUARK(slt-web-error-quark, slt_web_error)
 struct _SltWeb {
 	SltConfig *cfg;              /* borrowed */
 	SltStore *store;
+	SltOrgDirectory *orgs;
 	SltWebUsers *users;
 	SltWebSessions *sessions;
 	SltWebRateLimit *rl;
@@ -516,6 +518,7 @@ handler(void *cls, struct MHD_Connection *conn, const char *url, const char *met
 		c->r.web = web;
 		c->r.cfg = web->cfg;
 		c->r.store = web->store;
+		c->r.orgs = web->orgs;
 		c->r.method = strcmp(method, "POST") == 0 ? "POST" : "GET";
 		c->r.path = g_strdup(url);
 		c->r.args = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -590,6 +593,11 @@ slt_web_start(const SltConfig *cfg, int port_override, GError **error)
 	web->store = slt_store_open(cfg->store_path, 0, error);
 	if (!web->store)
 		goto fail;
+	GBytes *tsv = slt_data_get("gemeenten.tsv", NULL, error);
+	web->orgs = tsv ? slt_org_directory_new(tsv, error) : NULL;
+	g_clear_pointer(&tsv, g_bytes_unref);
+	if (!web->orgs)
+		goto fail;
 	web->sessions = slt_web_sessions_new(web->key, (gint64)cfg->web_session_minutes * 60);
 	web->rl = slt_web_ratelimit_new(LOGIN_FAILURES, LOGIN_WINDOW);
 
@@ -633,6 +641,7 @@ slt_web_stop(SltWeb *web)
 	if (web->daemon)
 		MHD_stop_daemon(web->daemon);
 	slt_store_close(web->store);
+	slt_org_directory_free(web->orgs);
 	slt_web_users_free(web->users);
 	slt_web_sessions_free(web->sessions);
 	slt_web_ratelimit_free(web->rl);

@@ -16,6 +16,7 @@
 #include <glib.h>
 #include "config.h"
 #include "store.h"
+#include "org.h"
 #include "web-auth.h"
 
 #define SLT_WEB_ERROR (slt_web_error_quark())
@@ -41,6 +42,7 @@ typedef struct {
 	SltWeb *web;
 	const SltConfig *cfg;
 	SltStore *store;
+	const SltOrgDirectory *orgs; /* the municipalities: relabel checks names */
 	const char *method;         /* "GET" or "POST" */
 	const char *path;           /* without the query */
 	GHashTable *args;           /* query and form fields: name -> value (last wins) */

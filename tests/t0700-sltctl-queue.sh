@@ -253,6 +253,15 @@ like "$(sql "SELECT detail FROM request_history WHERE request_id = $rq AND actio
 	"^organisation team:Wijkteam Tiel \\(was " "the history says old and new organisation"
 bad "relabel with an organisation of no known kind" 2 "^sltctl: relabel: unknown organisation 'Wijkteam Tiel'" \
 	relabel "SLT-$rq" --org 'Wijkteam Tiel'
+bad "relabel with a municipality that does not exist" 2 \
+	"^sltctl: relabel: unknown organisation: 'Atlantis' is none of the 342 municipalities" \
+	relabel "SLT-$rq" --org 'gemeente:Atlantis'
+bad "relabel with an ambiguous municipality" 2 \
+	"^sltctl: relabel: unknown organisation: 'Bergen' names more than one municipality: 'Bergen \\(NH.\\)', 'Bergen \\(L.\\)'" \
+	relabel "SLT-$rq" --org 'gemeente:Bergen'
+out=$(ctl relabel "SLT-$rq" --org 'gemeente:den bosch')
+is "$out" "SLT-$rq: organisatie team:Wijkteam Tiel -> gemeente:'s-Hertogenbosch" \
+	"a municipality is stored as the directory spells it"
 ctl relabel "SLT-$rq" --org '' >/dev/null
 is "$(sql "SELECT coalesce(org, 'NULL') FROM requests WHERE id = $rq")" NULL "--org '' clears it"
 ctl relabel "SLT-$rq" --org "$org_before" >/dev/null 2>&1 || [ "$org_before" = - ] || \

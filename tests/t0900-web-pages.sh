@@ -174,6 +174,35 @@ web_post "$jar" "/verzoek/$HOSTILE_REF/labels" --data-urlencode "csrf=$WEB_CSRF"
 	-d "intent=vraag" -d "theme=nonsense" >/dev/null
 is "$(cat "$SLT_TMP/web.status")" 400 "an unknown theme in relabel: 400"
 
+# the organisation: a field of its own in the labels form, changed only
+# when staff changed it, a municipality as the directory spells it
+page=$(web_get "$jar" "/verzoek/$HOSTILE_REF")
+like "$page" 'name="org" value="[^"]*"' "the labels form has the organisation"
+org_was=$(sql "SELECT coalesce(org, '') FROM requests WHERE id = $HOSTILE_REF")
+v=$(sql "SELECT version FROM requests WHERE id = $HOSTILE_REF")
+web_post "$jar" "/verzoek/$HOSTILE_REF/labels" --data-urlencode "csrf=$WEB_CSRF" -d "version=$v" \
+	-d "intent=vraag" -d "theme=visie" --data-urlencode "org=$org_was" --data-urlencode "org_was=$org_was" \
+	>"$SLT_TMP/relabel.html"
+is "$(cat "$SLT_TMP/web.status")" 200 "a relabel with the organisation as shown: 200"
+unlike "$(cat "$SLT_TMP/relabel.html")" 'Organisatie .* &rarr;' "and no organisation change is reported"
+unlike "$(sql "SELECT detail FROM request_history WHERE request_id = $HOSTILE_REF AND action = 'relabel' ORDER BY id DESC LIMIT 1")" \
+	'organisation' "nor recorded"
+v=$(sql "SELECT version FROM requests WHERE id = $HOSTILE_REF")
+web_post "$jar" "/verzoek/$HOSTILE_REF/labels" --data-urlencode "csrf=$WEB_CSRF" -d "version=$v" \
+	-d "intent=vraag" -d "theme=visie" --data-urlencode "org=gemeente:den bosch" --data-urlencode "org_was=$org_was" \
+	>"$SLT_TMP/relabel.html"
+is "$(cat "$SLT_TMP/web.status")" 200 "changing the organisation: 200"
+like "$(cat "$SLT_TMP/relabel.html")" "Organisatie .* &rarr; gemeente:&#39;s-Hertogenbosch|Organisatie .* &rarr; gemeente:&#x27;s-Hertogenbosch" \
+	"the page shows the new organisation, as the directory spells it"
+is "$(sql "SELECT org FROM requests WHERE id = $HOSTILE_REF")" "gemeente:'s-Hertogenbosch" "the request has it"
+v=$(sql "SELECT version FROM requests WHERE id = $HOSTILE_REF")
+web_post "$jar" "/verzoek/$HOSTILE_REF/labels" --data-urlencode "csrf=$WEB_CSRF" -d "version=$v" \
+	-d "intent=vraag" -d "theme=visie" --data-urlencode "org=gemeente:Atlantis" \
+	--data-urlencode "org_was=gemeente:'s-Hertogenbosch" >"$SLT_TMP/relabel.html"
+is "$(cat "$SLT_TMP/web.status")" 400 "a municipality that does not exist: 400"
+like "$(cat "$SLT_TMP/relabel.html")" "Atlantis.* is none of the 342 municipalities" "with why"
+is "$(sql "SELECT org FROM requests WHERE id = $HOSTILE_REF")" "gemeente:'s-Hertogenbosch" "and nothing changed"
+
 # ---- CSRF and cross-site --------------------------------------------------------
 web_post "$jar" "/verzoek/$ref/notitie" --data-urlencode "tekst=zonder token" >/dev/null
 is "$(cat "$SLT_TMP/web.status")" 403 "a POST without the CSRF token: 403"

@@ -78,6 +78,41 @@ test_directory(void)
 	g_assert_null(slt_org_directory_new(empty, &error));
 }
 
+/* Staff's organisation labels: a municipality as the directory spells
+ * it, whatever the spelling given; no unknown or ambiguous name. */
+static void
+test_canonical(void)
+{
+	g_autoptr(SltOrgDirectory) dir = directory();
+	static const char *const ok[][2] = {
+		{ "gemeente:utrecht", "gemeente:Utrecht" },
+		{ "gemeente:Den Bosch", "gemeente:'s-Hertogenbosch" },
+		{ "gemeente:s-hertogenbosch", "gemeente:'s-Hertogenbosch" },
+		{ "gemeente:Bergen NH", "gemeente:Bergen (NH.)" },
+		{ "gemeente:Súdwest-Fryslân", "gemeente:S\xc3\xba" "dwest-Frysl\xc3\xa2n" },
+		{ "team:Wijkteam Tiel", "team:Wijkteam Tiel" },
+		{ "overig:Tenderwijs", "overig:Tenderwijs" },
+		{ "", "" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(ok); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree char *got = slt_org_canonical(dir, ok[i][0], &error);
+		g_assert_no_error(error);
+		g_assert_cmpstr(got, ==, ok[i][1]);
+	}
+	static const struct { const char *org, *says; } bad[] = {
+		{ "gemeente:Atlantis", "'Atlantis' is none of the 342 municipalities" },
+		{ "gemeente:", "is none of the 342" },
+		{ "gemeente:Bergen", "'Bergen' names more than one municipality: " },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) error = NULL;
+		g_assert_null(slt_org_canonical(dir, bad[i].org, &error));
+		g_assert_error(error, SLT_ORG_ERROR, SLT_ORG_ERROR_UNKNOWN);
+		g_assert_nonnull(strstr(error->message, bad[i].says));
+	}
+}
+
 static void
 test_fold(void)
 {
@@ -349,6 +384,7 @@ main(int argc, char **argv)
 	slt_mime_init();
 	g_test_add_func("/org/directory", test_directory);
 	g_test_add_func("/org/fold", test_fold);
+	g_test_add_func("/org/canonical", test_canonical);
 	g_test_add_func("/org/domains", test_domains);
 	g_test_add_func("/org/signatures", test_signatures);
 	g_test_add_func("/org/machines", test_machines);
