@@ -570,11 +570,30 @@ test_packages(void)
 	}
 }
 
+/* A table of texts under one subject and the packages each asks for. */
+typedef struct {
+	const char *text;
+	const char *want;
+} PkgCase;
+
+static void
+check_pkg_cases(const char *subject, const PkgCase *cases, gsize n)
+{
+	for (gsize i = 0; i < n; i++) {
+		Mail m = { .subject = subject, .new_text = cases[i].text };
+		g_autofree char *got = pkgs_of(&m);
+		if (strcmp(got, cases[i].want) != 0)
+			g_error("case %" G_GSIZE_FORMAT " (%s / %s): packages '%s', want '%s'", i, subject,
+				cases[i].text, got, cases[i].want);
+	}
+}
+#define CHECK_PKG_CASES(subject, table) check_pkg_cases(subject, table, G_N_ELEMENTS(table))
+
 /* Contrast and exclusion inside a request: the excluded package is never
  * asked for (a wrong package mails the wrong PDF to a municipality), and
  * the ones around it still are. Each rule beside the case it must not
  * swallow. */
-static const struct { const char *text; const char *want; } pkg_exclusions[] = {
+static const PkgCase pkg_exclusions[] = {
 	{ "Visie niet, alleen Kwaliteit.", "kwaliteit" },
 	{ "Visie niet, alleen Kwaliteit graag.", "kwaliteit" },
 	{ "Niet Visie maar Kwaliteit graag.", "kwaliteit" },
@@ -645,7 +664,7 @@ static const struct { const char *text; const char *want; } pkg_exclusions[] = {
  * vision of their own they lack, "niet alleen ... maar ook" about
  * something else, a request in another clause. Subject "Vraag": no
  * package word to make bare names packages. */
-static const struct { const char *text; const char *want; } pkg_lacking_not[] = {
+static const PkgCase pkg_lacking_not[] = {
 	{ "Een gedeelde visie hebben we nog niet, kunnen we daarover sparren?", "" },
 	{ "Onze visie ontbreekt nog, graag denken we met jullie na.", "" },
 	{ "Niet alleen visie maar ook kwaliteit is belangrijk, graag een gesprek.", "" },
@@ -655,7 +674,7 @@ static const struct { const char *text; const char *want; } pkg_lacking_not[] = 
 
 /* Under the subject "Werkpakketten" a short request for a conversation
  * is not a request for the packages; a request beside it still is. */
-static const struct { const char *text; const char *want; } pkg_session_not[] = {
+static const PkgCase pkg_session_not[] = {
 	{ "Een gedeelde visie hebben we nog niet, graag sparren we daarover.", "" },
 	{ "Graag sparren we erover.", "" },
 	{ "Graag een gesprek.", "" },
@@ -673,13 +692,7 @@ static const struct { const char *subject; const char *text; const char *want; }
 static void
 test_packages_session_not(void)
 {
-	for (guint i = 0; i < G_N_ELEMENTS(pkg_session_not); i++) {
-		Mail m = { .subject = "Werkpakketten", .new_text = pkg_session_not[i].text };
-		g_autofree char *got = pkgs_of(&m);
-		if (strcmp(got, pkg_session_not[i].want) != 0)
-			g_error("case %u (%s): packages '%s', want '%s'", i, pkg_session_not[i].text,
-				got, pkg_session_not[i].want);
-	}
+	CHECK_PKG_CASES("Werkpakketten", pkg_session_not);
 	for (guint i = 0; i < G_N_ELEMENTS(pkg_subject_talk); i++) {
 		Mail m = { .subject = pkg_subject_talk[i].subject, .new_text = pkg_subject_talk[i].text };
 		g_autofree char *got = pkgs_of(&m);
@@ -692,18 +705,12 @@ test_packages_session_not(void)
 static void
 test_packages_lacking_not(void)
 {
-	for (guint i = 0; i < G_N_ELEMENTS(pkg_lacking_not); i++) {
-		Mail m = { .subject = "Vraag", .new_text = pkg_lacking_not[i].text };
-		g_autofree char *got = pkgs_of(&m);
-		if (strcmp(got, pkg_lacking_not[i].want) != 0)
-			g_error("case %u (%s): packages '%s', want '%s'", i, pkg_lacking_not[i].text,
-				got, pkg_lacking_not[i].want);
-	}
+	CHECK_PKG_CASES("Vraag", pkg_lacking_not);
 }
 
 /* Typos in package names: one edit from a long name is that name; other
  * words near a name stay themselves. */
-static const struct { const char *text; const char *want; } pkg_typos[] = {
+static const PkgCase pkg_typos[] = {
 	{ "Graag ontvang ik het werkpakket kwalitiet.", "kwaliteit" },
 	{ "Graag ontvang ik het werkpakket kwalteit.", "kwaliteit" },
 	{ "Mogen wij de pakketten netwerksamenwerkng en inkoop en bekostigng ontvangen?",
@@ -732,13 +739,7 @@ static const struct { const char *text; const char *never; } pkg_not_typos[] = {
 static void
 test_packages_typos(void)
 {
-	for (guint i = 0; i < G_N_ELEMENTS(pkg_typos); i++) {
-		Mail m = { .subject = "Werkpakketten", .new_text = pkg_typos[i].text };
-		g_autofree char *got = pkgs_of(&m);
-		if (strcmp(got, pkg_typos[i].want) != 0)
-			g_error("case %u (%s): packages '%s', want '%s'", i, pkg_typos[i].text,
-				got, pkg_typos[i].want);
-	}
+	CHECK_PKG_CASES("Werkpakketten", pkg_typos);
 	for (guint i = 0; i < G_N_ELEMENTS(pkg_not_typos); i++) {
 		Mail m = { .subject = "Vraag", .new_text = pkg_not_typos[i].text };
 		g_autofree char *got = pkgs_of(&m);
@@ -753,20 +754,14 @@ test_packages_typos(void)
 static void
 test_packages_exclusions(void)
 {
-	for (guint i = 0; i < G_N_ELEMENTS(pkg_exclusions); i++) {
-		Mail m = { .subject = "Werkpakketten", .new_text = pkg_exclusions[i].text };
-		g_autofree char *got = pkgs_of(&m);
-		if (strcmp(got, pkg_exclusions[i].want) != 0)
-			g_error("case %u (%s): packages '%s', want '%s'", i, pkg_exclusions[i].text,
-				got, pkg_exclusions[i].want);
-	}
+	CHECK_PKG_CASES("Werkpakketten", pkg_exclusions);
 }
 
 /* Asking about the packages is not asking for them (a wrong request mails
  * PDFs to a municipality); each question form beside the request it must
  * not swallow. The subject "Werkpakketten" is there on purpose: over a
  * short body it used to stand in for a request for all five. */
-static const struct { const char *text; const char *want; } pkg_questions[] = {
+static const PkgCase pkg_questions[] = {
 	/* asking about: indirect questions */
 	{ "Ik wil graag weten of de werkpakketten ook over jeugd gaan.", "" },
 	{ "Wij zijn benieuwd of de werkpakketten ook over wijkteams gaan.", "" },
@@ -846,13 +841,7 @@ static const struct { const char *text; const char *want; } pkg_questions[] = {
 static void
 test_packages_questions(void)
 {
-	for (guint i = 0; i < G_N_ELEMENTS(pkg_questions); i++) {
-		Mail m = { .subject = "Werkpakketten", .new_text = pkg_questions[i].text };
-		g_autofree char *got = pkgs_of(&m);
-		if (strcmp(got, pkg_questions[i].want) != 0)
-			g_error("case %u (%s): packages '%s', want '%s'", i, pkg_questions[i].text,
-				got, pkg_questions[i].want);
-	}
+	CHECK_PKG_CASES("Werkpakketten", pkg_questions);
 }
 
 /* ---- decision rules (neutral model) ---- */
