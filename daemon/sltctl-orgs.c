@@ -87,26 +87,13 @@ sltctl_canonical_org(const char *cmd, const char *org, char **out)
 static gboolean
 check_pair(const char *domain, const char *org)
 {
-	SltOrgDirectory *dir = load_directory("orgs");
+	g_autoptr(SltOrgDirectory) dir = load_directory("orgs");
 	if (!dir)
 		return FALSE;
-	g_autofree char *ok = slt_org_directory_learn_domain(dir, domain, org, TRUE);
-	g_autofree char *municipality = NULL;
-	if (!ok) {
-		g_autofree char *addr = g_strconcat("x@", domain, NULL);
-		municipality = slt_org_municipality_by_domain(dir, addr);
-	}
-	slt_org_directory_free(dir);
-	if (ok)
+	g_autoptr(GError) err = NULL;
+	if (slt_org_check_pair(dir, domain, org, &err))
 		return TRUE;
-	if (municipality)
-		sltctl_fail("orgs: '%s' is the domain of %s already", domain, municipality);
-	else if (!(g_str_has_prefix(org, "team:") || g_str_has_prefix(org, "overig:")) ||
-		 !strchr(org, ':')[1])
-		sltctl_fail("orgs: expected an organisation 'team:NAME' or 'overig:NAME', not '%s'", org);
-	else
-		sltctl_fail("orgs: '%s' is no domain sltd learns (free mail, or not a mail domain)",
-			    domain);
+	sltctl_fail("orgs: %s", err->message);
 	return FALSE;
 }
 

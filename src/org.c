@@ -331,21 +331,44 @@ is_freemail(const char *domain)
 	return FALSE;
 }
 
+gboolean
+slt_org_check_pair(const SltOrgDirectory *dir, const char *domain, const char *org,
+		   GError **error)
+{
+	if (!org || !(g_str_has_prefix(org, "team:") || g_str_has_prefix(org, "overig:")) ||
+	    !strchr(org, ':')[1] || !g_utf8_validate(org, -1, NULL)) {
+		g_set_error(error, SLT_ORG_ERROR, SLT_ORG_ERROR_UNKNOWN,
+			    "expected an organisation 'team:NAME' or 'overig:NAME', not '%s'",
+			    org && g_utf8_validate(org, -1, NULL) ? org : "?");
+		return FALSE;
+	}
+	/* A domain with no dot or with odd bytes is not a mail domain. */
+	if (!domain || !strchr(domain, '.') || is_freemail(domain) ||
+	    !g_str_is_ascii(domain) || strlen(domain) > 253 || strpbrk(domain, " \t\r\n@<>")) {
+		g_set_error(error, SLT_ORG_ERROR, SLT_ORG_ERROR_UNKNOWN,
+			    "'%s' is no domain sltd learns (free mail, or not a mail domain)",
+			    domain && g_str_is_ascii(domain) ? domain : "?");
+		return FALSE;
+	}
+	g_autofree char *low = g_ascii_strdown(domain, -1);
+	int row = row_by_domain(dir, low);
+	if (row >= 0) {
+		g_set_error(error, SLT_ORG_ERROR, SLT_ORG_ERROR_UNKNOWN,
+			    "'%s' is the domain of gemeente:%s already", low,
+			    ((Gemeente *)g_ptr_array_index(dir->rows, row))->name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 char *
 slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, const char *org,
 			       gboolean pin)
 {
 	g_return_val_if_fail(dir != NULL, NULL);
-	if (!org || !(g_str_has_prefix(org, "team:") || g_str_has_prefix(org, "overig:")) ||
-	    !strchr(org, ':')[1])
-		return NULL;
-	/* A domain with no dot or with odd bytes is not a mail domain. */
-	if (!domain || !strchr(domain, '.') || is_freemail(domain) ||
-	    !g_str_is_ascii(domain) || strlen(domain) > 253)
+	if (!slt_org_check_pair(dir, domain, org, NULL))
 		return NULL;
 	g_autofree char *low = g_ascii_strdown(domain, -1);
-	if (row_by_domain(dir, low) >= 0)
-		return NULL;
 	g_rw_lock_writer_lock(&dir->learned_lock);
 	const char *had = g_hash_table_lookup(dir->learned, low);
 	gboolean same = had && strcmp(had, org) == 0;

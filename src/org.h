@@ -82,6 +82,10 @@ char *slt_org_detect_source(const SltOrgDirectory *dir, const SltMessage *msg, c
  * slt_org_detect. */
 char *slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, const char *org,
 				     gboolean pin);
+/* The rules above as a check with a reason: FALSE with error
+ * (SLT_ORG_ERROR_UNKNOWN) when learn_domain would ignore the pair. */
+gboolean slt_org_check_pair(const SltOrgDirectory *dir, const char *domain, const char *org,
+			    GError **error);
 /* The same for msg's From domain. */
 char *slt_org_directory_learn(SltOrgDirectory *dir, const SltMessage *msg, const char *org);
 /* The learned org for addr's domain (a new string), or NULL. */

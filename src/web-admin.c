@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* web-admin: the desk pages of the web view: packages with publish (an
  * upload, or files already in [packages] dir), waiting lists, the outbox
- * with retry, dead letters with reprocess, and statistics with SVG
- * charts drawn here (no script, no images from elsewhere). Reads and
+ * with retry, dead letters with reprocess, the organisations learned per
+ * sender domain with set and forget (sltctl orgs), and statistics with
+ * SVG charts drawn here (no script, no images from elsewhere). Reads and
  * actions are the queue layer's, publish.h's and the store's, the same
  * calls sltctl makes. */
 #include "web.h"
@@ -378,4 +379,97 @@ slt_web_action_reprocess(SltWebReq *r, gint64 id)
 		slt_web_redirect(r, "/onbestelbaar?alles=1&resultaat=fout");
 	else
 		fail_page(r, err);
+}
+
+/* ---- organisations per sender domain (sltctl orgs) -------------------- */
+
+void
+slt_web_page_orgs(SltWebReq *r)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GPtrArray) rows = slt_store_org_domains_list(r->store, &err);
+	if (!rows) {
+		fail_page(r, err);
+		return;
+	}
+	slt_web_page_begin(r, "Organisaties", "orgs");
+	slt_web_printf(r, "<h1>Organisaties per afzenderdomein</h1>\n"
+		       "<p>sltd leert de organisatie van een domein uit de ondertekening van een bericht "
+		       "(\"Stichting Wijkteams Rivierenland\" onder mail van wijkteamsrivierenland.nl) en geeft "
+		       "die aan latere berichten van dat domein. Een fout geleerd domein corrigeert u hier; "
+		       "sltd vervangt een vastgelegde organisatie nooit. De lopende sltd gebruikt een wijziging "
+		       "na <code>systemctl reload sltd</code>.</p>\n");
+	const char *ok = slt_web_arg(r, "ok");
+	if (ok && slt_web_arg(r, "domein"))
+		slt_web_printf(r, "<p class=\"ok\" role=\"status\">%s: %s.</p>\n", slt_web_arg(r, "domein"),
+			       strcmp(ok, "vergeten") == 0 ? "vergeten" : "vastgelegd");
+	slt_web_form_begin(r, "/organisaties/vastleggen", FALSE);
+	slt_web_printf(r, "<fieldset><legend>Organisatie vastleggen</legend>"
+		       "<p><label for=\"o-domain\">Domein</label><input id=\"o-domain\" name=\"domein\" required "
+		       "placeholder=\"wijkteamtiel.nl\"></p>"
+		       "<p><label for=\"o-org\">Organisatie</label><input id=\"o-org\" name=\"organisatie\" required "
+		       "size=\"40\" placeholder=\"team:NAAM of overig:NAAM\"></p>"
+		       "<p><button type=\"submit\">Vastleggen</button></p></fieldset></form>\n");
+	if (!rows->len) {
+		slt_web_printf(r, "<p>Nog geen geleerde domeinen.</p>\n");
+		slt_web_page_end(r);
+		return;
+	}
+	slt_web_printf(r, "<table><caption>%u domeinen</caption><thead><tr><th scope=\"col\">Domein</th>"
+		       "<th scope=\"col\">Organisatie</th><th scope=\"col\">Door</th><th scope=\"col\">Sinds</th>"
+		       "<th scope=\"col\">Geleerd uit</th><th scope=\"col\">Actie</th>"
+		       "</tr></thead><tbody>\n", rows->len);
+	for (guint i = 0; i < rows->len; i++) {
+		const SltOrgDomain *d = rows->pdata[i];
+		g_autofree char *at = slt_web_time(d->at);
+		slt_web_printf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", d->domain, d->org,
+			       g_strcmp0(d->set_by, "staff") == 0 ? "medewerker" : "sltd", at);
+		if (d->request_id)
+			slt_web_printf(r, "<a href=\"/verzoek/%ld\">SLT-%ld</a>", (long)d->request_id,
+				       (long)d->request_id);
+		slt_web_printf(r, "</td><td>");
+		slt_web_form_begin(r, "/organisaties/vergeten", FALSE);
+		slt_web_printf(r, "<input type=\"hidden\" name=\"domein\" value=\"%s\">"
+			       "<button type=\"submit\" aria-label=\"%s vergeten\">Vergeten</button></form></td></tr>\n",
+			       d->domain, d->domain);
+	}
+	slt_web_printf(r, "</tbody></table>\n");
+	slt_web_page_end(r);
+}
+
+/* "vastleggen" (domein, organisatie: the rules of sltctl orgs set) or
+ * "vergeten" (domein); both audited under the signed-in user. */
+void
+slt_web_action_orgs(SltWebReq *r, const char *action)
+{
+	g_autoptr(GError) err = NULL;
+	const char *in = slt_web_arg(r, "domein");
+	g_autofree char *domain = g_ascii_strdown(g_strstrip(g_strdup(in ? in : "")), -1);
+	if (strcmp(action, "vastleggen") == 0) {
+		const char *org_in = slt_web_arg(r, "organisatie");
+		g_autofree char *org = g_strstrip(g_strdup(org_in ? org_in : ""));
+		if (!slt_org_check_pair(r->orgs, domain, org, &err)) {
+			slt_web_error_page(r, MHD_HTTP_BAD_REQUEST, "Ongeldige invoer", err->message);
+			return;
+		}
+		if (!slt_store_org_domain_set(r->store, domain, org, r->user, &err)) {
+			fail_page(r, err);
+			return;
+		}
+	} else {
+		gboolean found = FALSE;
+		if (!slt_store_org_domain_forget(r->store, domain, r->user, &found, &err)) {
+			fail_page(r, err);
+			return;
+		}
+		if (!found) {
+			g_autofree char *msg = g_strdup_printf("Voor '%s' is geen organisatie bekend.", domain);
+			slt_web_error_page(r, MHD_HTTP_NOT_FOUND, "Niet gevonden", msg);
+			return;
+		}
+	}
+	g_autofree char *esc = g_uri_escape_string(domain, NULL, FALSE);
+	g_autofree char *back = g_strdup_printf("/organisaties?ok=%s&domein=%s",
+						strcmp(action, "vastleggen") == 0 ? "1" : "vergeten", esc);
+	slt_web_redirect(r, back);
 }

@@ -24,6 +24,7 @@ static const struct { const char *path, *id, *label; } nav[] = {
 	{ "/wachtlijst", "waitlist", "Wachtlijsten" },
 	{ "/uitgaand", "outbox", "Uitgaand" },
 	{ "/onbestelbaar", "dead", "Onverwerkt" },
+	{ "/organisaties", "orgs", "Organisaties" },
 	{ "/statistiek", "stats", "Statistiek" },
 };
 

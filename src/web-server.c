@@ -495,6 +495,11 @@ route(SltWeb *web, SltWebReq *r, struct MHD_Connection *conn, const char *ip)
 		slt_web_action_reprocess(r, id);
 	} else if (strcmp(path, "/statistiek") == 0 && !post) {
 		slt_web_page_stats(r);
+	} else if (strcmp(path, "/organisaties") == 0 && !post) {
+		slt_web_page_orgs(r);
+	} else if ((strcmp(path, "/organisaties/vastleggen") == 0 ||
+		    strcmp(path, "/organisaties/vergeten") == 0) && post) {
+		slt_web_action_orgs(r, path + strlen("/organisaties/"));
 	} else {
 		slt_web_error_page(r, MHD_HTTP_NOT_FOUND, "Niet gevonden", "Deze pagina bestaat niet.");
 	}

@@ -100,6 +100,8 @@ void slt_web_action_outbox_retry(SltWebReq *r, gint64 id);
 void slt_web_page_deadletters(SltWebReq *r);
 void slt_web_action_reprocess(SltWebReq *r, gint64 id);
 void slt_web_page_stats(SltWebReq *r);
+void slt_web_page_orgs(SltWebReq *r);
+void slt_web_action_orgs(SltWebReq *r, const char *action);
 
 /* The style sheet (static). */
 extern const char slt_web_css[];

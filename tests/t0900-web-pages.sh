@@ -95,7 +95,7 @@ is "$(cat "$SLT_TMP/web.status")" 200 "search: 200"
 is "$(echo "$res" | grep -c '^<tr><td><a href="/verzoek/')" \
 	"$(sql "SELECT count(DISTINCT request_id) FROM messages WHERE id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'sparringsessie')")" \
 	"search finds the requests whose messages hold the word"
-for p in /pakketten /wachtlijst /uitgaand /onbestelbaar /statistiek; do
+for p in /pakketten /wachtlijst /uitgaand /onbestelbaar /organisaties /statistiek; do
 	web_get "$jar" "$p" >"$SLT_TMP/page.html"
 	is "$(cat "$SLT_TMP/web.status")" 200 "GET $p: 200"
 	like "$(cat "$SLT_TMP/page.html")" "<h1>" "$p has a heading"
@@ -273,6 +273,42 @@ web_post "$jar" "/onbestelbaar/$dl/opnieuw" --data-urlencode "csrf=$WEB_CSRF" >/
 is "$(cat "$SLT_TMP/web.status")" 303 "reprocess: 303"
 ok "the dead letter is reprocessed" test -n "$(sql "SELECT reprocessed_at FROM dead_letters WHERE id = $dl")"
 is "$(sql "SELECT who FROM audit WHERE action = 'reprocess'")" anna "reprocess audited with anna's name"
+
+# ---- organisations per sender domain (sltctl orgs) --------------------------------
+web_post "$jar" /organisaties/vastleggen --data-urlencode "csrf=$WEB_CSRF" \
+	--data-urlencode "domein= WijkteamTiel.example " --data-urlencode "organisatie=team:Wijkteam <Tiel>" >/dev/null
+is "$(cat "$SLT_TMP/web.status")" 303 "setting a domain's organisation: 303"
+like "$(cat "$SLT_TMP/web.location")" '^/organisaties\?ok=1&domein=wijkteamtiel\.example$' "back to the list"
+is "$(sql "SELECT org || '|' || set_by FROM org_domains WHERE domain = 'wijkteamtiel.example'")" \
+	"team:Wijkteam <Tiel>|staff" "stored as staff's, the domain in lower case"
+is "$(sql "SELECT who FROM audit WHERE action = 'org-set' AND target = 'wijkteamtiel.example'")" anna \
+	"audited with anna's name"
+page=$(web_get "$jar" /organisaties)
+like "$page" '<td>wijkteamtiel\.example</td><td>team:Wijkteam &lt;Tiel&gt;</td><td>medewerker</td>' \
+	"the list shows it, escaped, set by staff"
+like "$page" 'name="domein" value="wijkteamtiel\.example"' "with a forget button"
+web_post "$jar" /organisaties/vastleggen --data-urlencode "csrf=$WEB_CSRF" \
+	--data-urlencode "domein=utrecht.nl" --data-urlencode "organisatie=team:Iets" >"$SLT_TMP/org.html"
+is "$(cat "$SLT_TMP/web.status")" 400 "a municipality's domain: 400"
+like "$(cat "$SLT_TMP/org.html")" "domain of gemeente:Utrecht already" "saying whose domain it is"
+web_post "$jar" /organisaties/vastleggen --data-urlencode "csrf=$WEB_CSRF" \
+	--data-urlencode "domein=gmail.com" --data-urlencode "organisatie=team:Kees" >/dev/null
+is "$(cat "$SLT_TMP/web.status")" 400 "a free-mail domain: 400"
+web_post "$jar" /organisaties/vastleggen --data-urlencode "csrf=$WEB_CSRF" \
+	--data-urlencode "domein=tiel.example" --data-urlencode "organisatie=Wijkteam Tiel" >/dev/null
+is "$(cat "$SLT_TMP/web.status")" 400 "an organisation without team: or overig:: 400"
+web_post "$jar" /organisaties/vastleggen --data-urlencode "domein=x.example" \
+	--data-urlencode "organisatie=team:X" >/dev/null
+is "$(cat "$SLT_TMP/web.status")" 403 "without the CSRF token: 403"
+is "$(sql "SELECT count(*) FROM org_domains WHERE domain IN ('utrecht.nl', 'gmail.com', 'tiel.example', 'x.example')")" 0 \
+	"none of the refused pairs is stored"
+web_post "$jar" /organisaties/vergeten --data-urlencode "csrf=$WEB_CSRF" --data-urlencode "domein=wijkteamtiel.example" >/dev/null
+is "$(cat "$SLT_TMP/web.status")" 303 "forgetting it: 303"
+is "$(sql "SELECT count(*) FROM org_domains WHERE domain = 'wijkteamtiel.example'")" 0 "the pair is gone"
+is "$(sql "SELECT who FROM audit WHERE action = 'org-forget' AND target = 'wijkteamtiel.example'")" anna \
+	"audited with anna's name"
+web_post "$jar" /organisaties/vergeten --data-urlencode "csrf=$WEB_CSRF" --data-urlencode "domein=wijkteamtiel.example" >/dev/null
+is "$(cat "$SLT_TMP/web.status")" 404 "forgetting an unknown domain: 404"
 
 # ---- sign-out ---------------------------------------------------------------------
 web_post "$jar" /afmelden --data-urlencode "csrf=$WEB_CSRF" >/dev/null
