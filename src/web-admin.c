@@ -444,7 +444,8 @@ slt_web_action_orgs(SltWebReq *r, const char *action)
 {
 	g_autoptr(GError) err = NULL;
 	const char *in = slt_web_arg(r, "domein");
-	g_autofree char *domain = g_ascii_strdown(g_strstrip(g_strdup(in ? in : "")), -1);
+	g_autofree char *typed = g_strstrip(g_strdup(in ? in : ""));
+	g_autofree char *domain = g_ascii_strdown(typed, -1);
 	if (strcmp(action, "vastleggen") == 0) {
 		const char *org_in = slt_web_arg(r, "organisatie");
 		g_autofree char *org = g_strstrip(g_strdup(org_in ? org_in : ""));
