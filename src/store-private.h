@@ -15,7 +15,8 @@ struct _SltStore {
 	gboolean readonly;
 	int busy_ms;            /* give up on a lock after this long */
 	gint64 busy_since;      /* monotonic us: this wait's first BUSY */
-	gint64 txn_start;       /* monotonic us: when the write lock was taken */
+	gint64 streak_start;    /* monotonic us: since then the lock was never free long */
+	gint64 released_at;     /* monotonic us: the last commit or rollback */
 	gint64 free_until;      /* monotonic us: begin leaves the lock free until then */
 	GHashTable *profile;    /* SLT_STORE_PROFILE: sql -> ProfileEntry */
 };

@@ -13,8 +13,8 @@ G_DEFINE_QUARK(slt-store-error-quark, slt_store_error)
 
 /* Lock fairness between connections (busy_cb, lock_released). */
 #define BUSY_POLL_US 1000
-#define FREE_SHARE   5
-#define FREE_MAX_US  (20 * 1000)
+#define STREAK_US    (100 * 1000)
+#define GAP_US       (2 * 1000)
 
 /* The schema, one migration per version. Each runs in its own
  * transaction together with the PRAGMA user_version that records it, so
@@ -712,26 +712,32 @@ slt_store_begin(SltStore *store, GError **error)
 {
 	g_return_val_if_fail(!store->in_txn, FALSE);
 	gint64 now = g_get_monotonic_time();
-	if (now < store->free_until)
+	if (now < store->free_until) {
 		g_usleep(store->free_until - now);
+		store->streak_start = g_get_monotonic_time();
+	} else if (!store->streak_start || now - store->released_at >= GAP_US) {
+		store->streak_start = now;  /* the lock was free long enough for others */
+	}
 	sqlite3_stmt *st = slt_store_stmt(store, "BEGIN IMMEDIATE", error);
 	if (!st || !slt_store_exec_stmt(store, st, "cannot begin a transaction", error))
 		return FALSE;
 	store->in_txn = TRUE;
-	store->txn_start = g_get_monotonic_time();
 	return TRUE;
 }
 
-/* The lock was just released: a next begin on this connection waits a
- * fraction of the time it was held (at most FREE_MAX_US), so that a
- * waiter polling every BUSY_POLL_US gets its turn. Time spent elsewhere
- * in between counts, so a writer without a backlog never sleeps here,
- * and one with a backlog sleeps at most a sixth of its time. */
+/* The lock was just released. A connection that has taken it back
+ * within GAP_US every time for STREAK_US (sltd ingesting a backlog)
+ * leaves it free for GAP_US before its next begin, so that a waiter,
+ * which looks every BUSY_POLL_US, gets its turn within about STREAK_US
+ * plus one transaction. That costs such a writer 2%; one without a
+ * backlog never sleeps here. */
 static void
 lock_released(SltStore *store)
 {
 	gint64 now = g_get_monotonic_time();
-	store->free_until = now + MIN((now - store->txn_start) / FREE_SHARE, FREE_MAX_US);
+	store->released_at = now;
+	if (now - store->streak_start >= STREAK_US)
+		store->free_until = now + GAP_US;
 }
 
 gboolean
