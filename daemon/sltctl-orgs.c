@@ -4,8 +4,8 @@
  * Rivierenland" under mail from wijkteamsrivierenland.nl teaches that
  * domain), and staff's corrections. A wrongly learned domain would label
  * every later message from it; `set` pins the right one (learning never
- * replaces it), `forget` drops the pair. A running sltd uses the change
- * after `systemctl reload sltd`. */
+ * replaces it), `forget` drops the pair. A running sltd loads the pairs
+ * again before its next pass (service.c orgs_sync). */
 #include "sltctl-queue.h"
 
 #include <stdio.h>
@@ -116,7 +116,7 @@ cmd_orgs(SltCtl *ctl, int argc, char **argv)
 		if (!slt_store_org_domain_set(store, domain, org, sltctl_who(), &err))
 			return sltctl_fail("orgs: %s", err->message);
 		if (!ctl->json)
-			printf("%s: %s (geldt voor sltd na 'systemctl reload sltd')\n", domain, org);
+			printf("%s: %s (sltd gebruikt dit vanaf het volgende bericht)\n", domain, org);
 		return 0;
 	}
 	if (strcmp(argv[1], "forget") == 0 && argc == 3) {
@@ -130,7 +130,7 @@ cmd_orgs(SltCtl *ctl, int argc, char **argv)
 		if (!found)
 			return sltctl_fail("orgs: no organisation known for '%s'", domain);
 		if (!ctl->json)
-			printf("%s: vergeten (geldt voor sltd na 'systemctl reload sltd')\n", domain);
+			printf("%s: vergeten (sltd gebruikt dit vanaf het volgende bericht)\n", domain);
 		return 0;
 	}
 	return sltctl_fail("orgs: usage: sltctl orgs [set DOMAIN ORG | forget DOMAIN]") + 1;

@@ -1025,6 +1025,13 @@ slt_classifier_learn_org(SltClassifier *c, const SltMessage *msg, SltClassificat
 	return NULL;
 }
 
+void
+slt_classifier_forget_learned_orgs(SltClassifier *c)
+{
+	g_return_if_fail(c != NULL);
+	slt_org_directory_forget_learned(c->orgs);
+}
+
 gboolean
 slt_classifier_add_learned_org(SltClassifier *c, const char *domain, const char *org,
 			       gboolean pin)

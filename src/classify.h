@@ -82,6 +82,8 @@ char *slt_classifier_learn_org(SltClassifier *c, const SltMessage *msg, SltClass
  * slt_org_directory_learn_domain). */
 gboolean slt_classifier_add_learned_org(SltClassifier *c, const char *domain, const char *org,
 					gboolean pin);
+/* Forget every loaded or learned pair (before loading them again). */
+void slt_classifier_forget_learned_orgs(SltClassifier *c);
 
 /* Whether the classifier's model was trained on this raw message (the
  * model records a hash of each training message): evaluations leave

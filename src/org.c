@@ -381,6 +381,15 @@ slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, const c
 	return same || held ? NULL : g_steal_pointer(&low);
 }
 
+void
+slt_org_directory_forget_learned(SltOrgDirectory *dir)
+{
+	g_rw_lock_writer_lock(&dir->learned_lock);
+	g_hash_table_remove_all(dir->learned);
+	g_hash_table_remove_all(dir->pinned);
+	g_rw_lock_writer_unlock(&dir->learned_lock);
+}
+
 char *
 slt_org_directory_learn(SltOrgDirectory *dir, const SltMessage *msg, const char *org)
 {

@@ -86,6 +86,9 @@ char *slt_org_directory_learn_domain(SltOrgDirectory *dir, const char *domain, c
  * (SLT_ORG_ERROR_UNKNOWN) when learn_domain would ignore the pair. */
 gboolean slt_org_check_pair(const SltOrgDirectory *dir, const char *domain, const char *org,
 			    GError **error);
+/* Drop every learned and pinned pair (to load them again from the
+ * store, when staff changed them from another process). */
+void slt_org_directory_forget_learned(SltOrgDirectory *dir);
 /* The same for msg's From domain. */
 char *slt_org_directory_learn(SltOrgDirectory *dir, const SltMessage *msg, const char *org);
 /* The learned org for addr's domain (a new string), or NULL. */

@@ -83,6 +83,7 @@ typedef struct {
 	SltClassifier *classifier;
 	SltResponder *responder;
 	SltOutbox *outbox;
+	gint64 orgs_version;     /* the store's data_version when the org pairs were loaded */
 } Parts;
 
 struct _SltService {
@@ -262,6 +263,7 @@ parts_load(Parts *p, const char *config_path, SltStore *store, const char *store
 		goto fail;
 	}
 	/* The organisations learned from earlier mail (ingest.h learn_orgs). */
+	p->orgs_version = slt_store_data_version(p->store);
 	if (!slt_store_org_domains_each(p->store, add_learned_org, p->classifier, &err)) {
 		g_set_error(error, SLT_SERVICE_ERROR, SLT_SERVICE_ERROR_STORE, "%s", err->message);
 		goto fail;
@@ -643,6 +645,29 @@ imap_failed(SltService *svc, const GError *err)
 		line, (double)ms / 1000);
 }
 
+/* Staff set or forget a domain's organisation from another process
+ * (sltctl orgs, the web view): load the pairs again before the pass
+ * classifies, so the change counts from the next message on. Any commit
+ * of another process moves the store's data_version; the pairs are a few
+ * hundred rows. No worker classifies between passes. */
+static void
+orgs_sync(SltService *svc)
+{
+	Parts *p = &svc->p;
+	gint64 v = slt_store_data_version(p->store);
+	if (v < 0 || v == p->orgs_version)
+		return;
+	slt_classifier_forget_learned_orgs(p->classifier);
+	g_autoptr(GError) err = NULL;
+	if (!slt_store_org_domains_each(p->store, add_learned_org, p->classifier, &err)) {
+		/* the next pass tries again */
+		slt_log_warn("cannot load the organisations per domain again: %s", err->message);
+		p->orgs_version = -2;
+		return;
+	}
+	p->orgs_version = v;
+}
+
 /* A pass on the kept pass connection (connecting when needed). */
 static gboolean
 run_pass(SltService *svc, GError **error)
@@ -652,6 +677,7 @@ run_pass(SltService *svc, GError **error)
 		if (!svc->imap)
 			return FALSE;
 	}
+	orgs_sync(svc);
 	SltIngestOptions opt;
 	pass_options(svc, &opt, TRUE);
 	SltIngestStats st = { 0 };

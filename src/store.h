@@ -320,8 +320,8 @@ GPtrArray *slt_store_org_domains_list(SltStore *store, GError **error);
 /* Staff set domain's organisation (a correction of what sltd learned, or
  * a domain it has not seen yet); learning never replaces it, here or in
  * a classifier that loaded it (slt_classifier_add_learned_org). Its own
- * transaction, with an audit line naming who. A running sltd uses it
- * after `systemctl reload sltd`. */
+ * transaction, with an audit line naming who. A running sltd loads the
+ * pairs again before its next pass. */
 gboolean slt_store_org_domain_set(SltStore *store, const char *domain, const char *org,
 				  const char *who, GError **error);
 /* Staff drop domain's pair, learned or set; *found says whether there

@@ -397,8 +397,8 @@ slt_web_page_orgs(SltWebReq *r)
 		       "<p>sltd leert de organisatie van een domein uit de ondertekening van een bericht "
 		       "(\"Stichting Wijkteams Rivierenland\" onder mail van wijkteamsrivierenland.nl) en geeft "
 		       "die aan latere berichten van dat domein. Een fout geleerd domein corrigeert u hier; "
-		       "sltd vervangt een vastgelegde organisatie nooit. De lopende sltd gebruikt een wijziging "
-		       "na <code>systemctl reload sltd</code>.</p>\n");
+		       "sltd vervangt een vastgelegde organisatie nooit. Een wijziging geldt vanaf het volgende "
+		       "bericht dat binnenkomt.</p>\n");
 	const char *ok = slt_web_arg(r, "ok");
 	if (ok && slt_web_arg(r, "domein"))
 		slt_web_printf(r, "<p class=\"ok\" role=\"status\">%s: %s.</p>\n", slt_web_arg(r, "domein"),

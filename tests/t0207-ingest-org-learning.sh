@@ -6,7 +6,7 @@
 # too; the pair is stored (org_domains) and still known after a restart;
 # free-mail and municipality domains are never learned. Staff see the
 # learned pairs (sltctl orgs), correct one (set: learning never replaces
-# it) or forget it.
+# it) or forget it; a running sltd uses the change from the next message.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/servers.sh"
 . "$(dirname "$0")/lib/sltd.sh"
@@ -96,6 +96,25 @@ ok "the bare message after it gets staff's organisation, not the signature's" \
 	until_is 20 "team:Wijkteam Tiel" org_of g1@wijkteamsrivierenland.nl
 is "$(sql "SELECT org || '|' || set_by FROM org_domains WHERE domain = 'wijkteamsrivierenland.nl'")" \
 	"team:Wijkteam Tiel|staff" "learning did not replace staff's pair"
+# Staff change a pair while sltd runs (another process): its next pass
+# uses it, without a reload.
+recorded() { sql "SELECT count(*) FROM messages WHERE message_id = '$1'"; }
+imap_load INBOX "$(mail s1.eml s1@tielteam.example 'Ilse Verbeek <i.verbeek@tielteam.example>' "$signed")" >/dev/null
+ok "a signed message from a new domain is recorded" until_is 20 1 recorded s1@tielteam.example
+is "$(sql "SELECT org FROM org_domains WHERE domain = 'tielteam.example'")" "team:Stichting Wijkteams Rivierenland" \
+	"the running sltd learned its domain"
+"$SLTCTL" -c "$SLTD_CONF" orgs set tielteam.example 'team:Wijkteam Tiel' >/dev/null
+imap_load INBOX "$(mail t1.eml t1@tielteam.example 'Piet Bakker <p.bakker@tielteam.example>' "$bare")" >/dev/null
+ok "the bare message is recorded" until_is 20 1 recorded t1@tielteam.example
+is "$(org_of t1@tielteam.example)" "team:Wijkteam Tiel" "a pair staff set while sltd runs counts from the next message"
+"$SLTCTL" -c "$SLTD_CONF" orgs forget tielteam.example >/dev/null
+imap_load INBOX "$(mail t2.eml t2@tielteam.example 'Piet Bakker <p.bakker@tielteam.example>' "$bare")" >/dev/null
+ok "the next bare message is recorded" until_is 20 1 recorded t2@tielteam.example
+is "$(org_of t2@tielteam.example)" "" "and a pair staff forgot while sltd runs is gone from the next message"
+is "$(org_of g1@wijkteamsrivierenland.nl)" "team:Wijkteam Tiel" "the other pairs stay (reloaded from the store)"
+imap_load INBOX "$(mail t3.eml t3@wijkteamsrivierenland.nl 'Piet Bakker <p.bakker@wijkteamsrivierenland.nl>' "$bare")" >/dev/null
+ok "a later bare message is recorded" until_is 20 1 recorded t3@wijkteamsrivierenland.nl
+is "$(org_of t3@wijkteamsrivierenland.nl)" "team:Wijkteam Tiel" "and still label the next message"
 sltd_stop
 is "$?" 0 "sltd stops cleanly"
 
