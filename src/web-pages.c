@@ -542,10 +542,11 @@ slt_web_action_request(SltWebReq *r, gint64 id, const char *action)
 		/* The organisation only when staff changed the field (the form
 		 * sends what it showed as org_was), checked against the
 		 * municipalities and spelled as the directory spells it. */
-		g_autofree char *org = g_strstrip(g_strdup(slt_web_arg(r, "org") ? slt_web_arg(r, "org") : ""));
-		const char *was = slt_web_arg(r, "org_was") ? slt_web_arg(r, "org_was") : "";
+		const char *org_in = slt_web_arg(r, "org");
+		const char *was = slt_web_arg(r, "org_was");
+		g_autofree char *org = g_strstrip(g_strdup(org_in ? org_in : ""));
 		g_autofree char *canon = NULL;
-		if (slt_web_arg(r, "org") && strcmp(org, was) != 0) {
+		if (org_in && g_strcmp0(org, was ? was : "") != 0) {
 			canon = slt_org_canonical(r->orgs, org, &err);
 			if (!canon) {
 				queue_error(r, err);
