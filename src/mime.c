@@ -393,8 +393,11 @@ evidence(SltMessage *m, const char *name, const char *value)
 {
 	if (m->machine_evidence->len >= MAX_EVIDENCE)
 		return;
+	/* The name too: GMime passes 8-bit bytes in a header's name through
+	 * ("List-Unsubscribe\xc3:" is still a List- header; fuzz-parse). */
+	g_autofree char *n = clean_header(name, EVIDENCE_MAX);
 	g_autofree char *v = clean_header(value ? value : "", EVIDENCE_MAX);
-	char *e = g_strdup_printf("%s: %s", name, v ? v : "");
+	char *e = g_strdup_printf("%s: %s", n ? n : "", v ? v : "");
 	for (guint i = 0; i < m->machine_evidence->len; i++) {
 		if (strcmp(g_ptr_array_index(m->machine_evidence, i), e) == 0) {
 			g_free(e);

@@ -72,7 +72,12 @@ for n in "${targets[@]}"; do
 		fail "fuzz-$n found a problem in $secs s (exit $rc)" "$(grep -E 'ERROR|check failed|SUMMARY' "$SLT_TMP/fuzz-$n.log" | head -n 5)"
 		for c in "$SLT_TMP"/crash-"$n"-* "$SLT_TMP"/leak-"$n"-* "$SLT_TMP"/timeout-"$n"-*; do
 			[ -e "$c" ] || continue
-			diag "input (base64): $(base64 -w0 <"$c" | head -c 2000)"
+			# $SLT_TMP goes with the test: keep the input where a
+			# developer finds it (the log shows only its start).
+			mkdir -p "$SLT_SRCDIR/build/fuzz/findings"
+			cp "$c" "$SLT_SRCDIR/build/fuzz/findings/"
+			diag "input (base64, first 2000 characters): $(base64 -w0 <"$c" | head -c 2000)"
+			diag "kept as build/fuzz/findings/${c##*/} ($(wc -c <"$c") bytes)"
 			diag "keep it as tests/fuzz/corpus-$n/regress-NAME once fixed"
 		done
 	fi
