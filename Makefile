@@ -18,7 +18,8 @@ PKGS      := gmime-3.0 libcurl sqlite3 glib-2.0 gio-2.0 libsystemd libxml-2.0 te
 DEB_BUILD := gcc make pkg-config libgmime-3.0-dev libcurl4-openssl-dev \
              libsqlite3-dev libglib2.0-dev libsystemd-dev libxml2-dev \
              libstemmer-dev libtemplate-glib-1.0-dev \
-             libgirepository1.0-dev libmicrohttpd-dev libsodium-dev libssl-dev
+             libgirepository1.0-dev libmicrohttpd-dev libsodium-dev libssl-dev \
+             libmimalloc-dev
 # ca-certificates: libcurl only recommends it and deps skips recommends; a
 # fresh minbase system then has no /etc/ssl/certs/ca-certificates.crt.
 DEB_TEST  := dovecot-imapd python3-aiosmtpd openssl ca-certificates curl sqlite3 systemd \
@@ -39,6 +40,15 @@ ALL_CFLAGS = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE \
              -Isrc $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS       = $(PKG_LIBS) -lstemmer -lm
+# sltd allocates on three threads and frees on another (the workers parse
+# and classify, the writer frees): glibc malloc spent about a fifth of
+# sltd's CPU time there (make bench: 10,000 messages in 4.3 s with glibc,
+# 3.6 s with mimalloc, medians of 3). Linked first, so that its malloc
+# and free are the ones every library uses; --no-as-needed, because
+# nothing calls it by name. Not under ASan, which brings its own.
+ifneq ($(SANITIZE),1)
+MALLOC_LIBS := -Wl,--push-state,--no-as-needed -lmimalloc -Wl,--pop-state
+endif
 
 SRC       := $(wildcard src/*.c)
 OBJ       := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/resources.o
@@ -98,7 +108,7 @@ $(LIB): $(OBJ)
 	ar rcs $@ $^
 
 $(B)/sltd: $(B)/daemon/sltd.o $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(MALLOC_LIBS) $(LIBS)
 
 $(B)/sltctl: $(SLTCTL_SRC:daemon/%.c=$(B)/daemon/%.o) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
