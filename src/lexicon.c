@@ -285,10 +285,11 @@ static gboolean
 elem_match(const Elem *el, const SltToken *t)
 {
 	switch (el->kind) {
+	/* First bytes first: most tokens differ there (make bench). */
 	case EL_STEM:
-		return strcmp(el->s[t->lang], t->stem) == 0;
+		return el->s[t->lang][0] == t->stem[0] && strcmp(el->s[t->lang], t->stem) == 0;
 	case EL_EXACT:
-		return strcmp(el->s[t->lang], t->word) == 0;
+		return el->s[t->lang][0] == t->word[0] && strcmp(el->s[t->lang], t->word) == 0;
 	case EL_PREFIX:
 		return g_str_has_prefix(t->word, el->s[t->lang]);
 	case EL_GAP:

@@ -456,7 +456,8 @@ tokenize(const char *line)
 static gboolean
 core_is(const Tok *t, const char *word)
 {
-	return strcmp(t->core, word) == 0;
+	/* The first byte settles most: every token meets dozens of words. */
+	return t->core[0] == word[0] && strcmp(t->core, word) == 0;
 }
 
 static gboolean
@@ -769,7 +770,7 @@ static gboolean
 in_list(const char *core, const char *const *list)
 {
 	for (; *list; list++)
-		if (strcmp(core, *list) == 0)
+		if (core[0] == (*list)[0] && strcmp(core, *list) == 0)
 			return TRUE;
 	return FALSE;
 }

@@ -60,6 +60,21 @@ word(const Ctx *c, guint i)
 	return c->fixed[i] ? c->fixed[i] : tok(c, i)->word;
 }
 
+/* w equals, or starts with, a literal: the first byte decides for
+ * almost every token, so the rules' hundred-odd comparisons per token
+ * seldom reach strcmp (it was the top symbol of make bench's profile). */
+static inline gboolean
+weq(const char *w, const char *lit)
+{
+	return w[0] == lit[0] && strcmp(w, lit) == 0;
+}
+
+static inline gboolean
+wpre(const char *w, const char *lit)
+{
+	return w[0] == lit[0] && strncmp(w, lit, strlen(lit)) == 0;
+}
+
 static gboolean
 same_sentence(const Ctx *c, guint a, guint b)
 {
@@ -299,12 +314,12 @@ has(const Ctx *c, guint i, guint32 cls)
 static gboolean
 is_pkg_word(const char *w)
 {
-	return g_str_has_prefix(w, "werkpak") || g_str_has_prefix(w, "pakket") ||
-	       g_str_has_prefix(w, "paket") || g_str_has_prefix(w, "werkpaket") ||
-	       strcmp(w, "package") == 0 || strcmp(w, "packages") == 0 ||
-	       strcmp(w, "module") == 0 || strcmp(w, "modules") == 0 ||
-	       g_str_has_prefix(w, "kennisoverzicht") ||
-	       strcmp(w, "workpackage") == 0 || strcmp(w, "workpackages") == 0;
+	return wpre(w, "werkpak") || wpre(w, "pakket") ||
+	       wpre(w, "paket") || wpre(w, "werkpaket") ||
+	       weq(w, "package") || weq(w, "packages") ||
+	       weq(w, "module") || weq(w, "modules") ||
+	       wpre(w, "kennisoverzicht") ||
+	       weq(w, "workpackage") || weq(w, "workpackages");
 }
 
 /* "netwerkpakket", "Bekostigingspakket", "kwaliteitspakketten" (t0211,
@@ -404,43 +419,43 @@ name_at(const Ctx *c, guint i, guint *len)
 	const char *w = word(c, i), *w1 = word(c, i + 1), *w2 = word(c, i + 2);
 	gboolean s1 = same_sentence(c, i, i + 1), s2 = same_sentence(c, i, i + 2);
 	*len = 1;
-	if (strcmp(w, "inkoop") == 0 || strcmp(w, "procurement") == 0) {
-		if (s2 && (strcmp(w1, "en") == 0 || strcmp(w1, "and") == 0) &&
-		    (g_str_has_prefix(w2, "bekostig") || strcmp(w2, "funding") == 0 ||
-		     strcmp(w2, "financiering") == 0))
+	if (weq(w, "inkoop") || weq(w, "procurement")) {
+		if (s2 && (weq(w1, "en") || weq(w1, "and")) &&
+		    (wpre(w2, "bekostig") || weq(w2, "funding") ||
+		     weq(w2, "financiering")))
 			*len = 3;
-		else if (s1 && (g_str_has_prefix(w1, "bekostig") || strcmp(w1, "funding") == 0))
+		else if (s1 && (wpre(w1, "bekostig") || weq(w1, "funding")))
 			*len = 2;  /* "inkoop/bekostiging", "inkoop & bekostiging" */
 		return 4;
 	}
-	if (g_str_has_prefix(w, "bekostig") || strcmp(w, "funding") == 0)
+	if (wpre(w, "bekostig") || weq(w, "funding"))
 		return 4;
-	if (strcmp(w, "goed") == 0 && s1 && strcmp(w1, "bestuur") == 0) {
+	if (weq(w, "goed") && s1 && weq(w1, "bestuur")) {
 		*len = 2;
 		return 1;
 	}
-	if (strcmp(w, "good") == 0 && s1 && strcmp(w1, "governance") == 0) {
+	if (weq(w, "good") && s1 && weq(w1, "governance")) {
 		*len = 2;
 		return 1;
 	}
-	if (strcmp(w, "bestuur") == 0 || strcmp(w, "governance") == 0 ||
-	    strcmp(w, "goedbestuur") == 0)
+	if (weq(w, "bestuur") || weq(w, "governance") ||
+	    weq(w, "goedbestuur"))
 		return 1;
-	if (strcmp(w, "netwerksamenwerking") == 0)
+	if (weq(w, "netwerksamenwerking"))
 		return 2;
-	if ((strcmp(w, "netwerk") == 0 || strcmp(w, "network") == 0) && s1 &&
-	    (strcmp(w1, "samenwerking") == 0 || strcmp(w1, "cooperation") == 0 ||
-	     strcmp(w1, "collaboration") == 0)) {
+	if ((weq(w, "netwerk") || weq(w, "network")) && s1 &&
+	    (weq(w1, "samenwerking") || weq(w1, "cooperation") ||
+	     weq(w1, "collaboration"))) {
 		*len = 2;
 		return 2;
 	}
-	if (strcmp(w, "samenwerking") == 0 || strcmp(w, "netwerken") == 0 ||
-	    strcmp(w, "networks") == 0 || strcmp(w, "network") == 0 ||
-	    strcmp(w, "netwerk") == 0)
+	if (weq(w, "samenwerking") || weq(w, "netwerken") ||
+	    weq(w, "networks") || weq(w, "network") ||
+	    weq(w, "netwerk"))
 		return 2;
-	if (strcmp(w, "kwaliteit") == 0 || strcmp(w, "quality") == 0)
+	if (weq(w, "kwaliteit") || weq(w, "quality"))
 		return 3;
-	if (strcmp(w, "visie") == 0 || strcmp(w, "vision") == 0)
+	if (weq(w, "visie") || weq(w, "vision"))
 		return 0;
 	return -1;
 }
@@ -578,7 +593,7 @@ find_mentions(Ctx *c)
 			/* "alle (vijf) werkpakketten", "all five work packages" */
 			for (guint b = 1; b <= 3 && b <= i && same_sentence(c, i, i - b); b++) {
 				const char *pw = word(c, i - b);
-				if (strcmp(pw, "alle") == 0 || strcmp(pw, "all") == 0) {
+				if (weq(pw, "alle") || weq(pw, "all")) {
 					add_mention(c, i - b, P_ALLE);
 					named = TRUE;
 					break;
@@ -636,14 +651,14 @@ find_mentions(Ctx *c)
 			continue;
 		}
 		/* "ze alle vijf", "allemaal", "all five" (c0051, c0063) */
-		if ((strcmp(w, "alle") == 0 || strcmp(w, "all") == 0) &&
+		if ((weq(w, "alle") || weq(w, "all")) &&
 		    same_sentence(c, i, i + 1) &&
 		    has(c, i + 1, W_FIVE)) {
 			add_mention(c, i, P_ALLE);
 			c->consumed[i] = c->consumed[i + 1] = 1;
 			continue;
 		}
-		if (strcmp(w, "allemaal") == 0 && c->pkg_context) {
+		if (weq(w, "allemaal") && c->pkg_context) {
 			add_mention(c, i, P_ALLE);
 			continue;
 		}
@@ -651,7 +666,7 @@ find_mentions(Ctx *c)
 		if (has(c, i, W_OTHER) && i >= 1 && same_sentence(c, i, i - 1) &&
 		    has(c, i - 1, W_THE)) {
 			const char *nw = same_sentence(c, i, i + 1) ? word(c, i + 1) : "";
-			if (strcmp(w, "rest") != 0 || (*nw && has(c, i + 1, W_PKG)) || !*nw ||
+			if (!weq(w, "rest") || (*nw && has(c, i + 1, W_PKG)) || !*nw ||
 			    has(c, i + 1, W_REST_NEXT)) {
 				add_mention(c, i, P_OTHERS);
 				continue;
@@ -702,31 +717,31 @@ cue_at(const Ctx *c, guint i)
 {
 	const char *w = word(c, i);
 	/* not "ontvangt": "Hierbij ontvangt u onze offerte" (t0362) */
-	if (g_str_has_prefix(w, "ontvang") && strcmp(w, "ontvangt") != 0)
+	if (wpre(w, "ontvang") && !weq(w, "ontvangt"))
 		return CUE_STRONG;
 	if (has(c, i, W_ASK))
 		return CUE_STRONG;
 	/* "vraag ik ... aan", "vragen wij hierbij ... aan" (c0030, c0084) */
-	if ((strcmp(w, "vraag") == 0 || strcmp(w, "vragen") == 0)) {
+	if ((weq(w, "vraag") || weq(w, "vragen"))) {
 		if (has(c, i + 1, W_I_WE_HEREBY) ||
 		    has(c, i - 1, W_I_WE))
 			for (guint j = i + 1; j < c->t->len && same_sentence(c, i, j); j++)
-				if (strcmp(word(c, j), "aan") == 0)
+				if (weq(word(c, j), "aan"))
 					return CUE_STRONG;
 	}
 	/* "op de (wacht)lijst zetten" (c0092, c0135) */
 	if (g_str_has_suffix(w, "lijst")) {
 		for (guint j = i >= 8 ? i - 8 : 0; j < c->t->len && j <= i + 4; j++)
 			if (same_sentence(c, i, j) &&
-			    (g_str_has_prefix(word(c, j), "zet") ||
-			     g_str_has_prefix(word(c, j), "plaats") ||
-			     g_str_has_prefix(word(c, j), "noteer") ||
-			     strcmp(word(c, j), "noteren") == 0))
+			    (wpre(word(c, j), "zet") ||
+			     wpre(word(c, j), "plaats") ||
+			     wpre(word(c, j), "noteer") ||
+			     weq(word(c, j), "noteren")))
 				return CUE_STRONG;
 		return CUE_NONE;
 	}
 	/* "dat wil ik ook graag hebben" (t0012) */
-	if (strcmp(w, "hebben") == 0 || strcmp(w, "have") == 0) {
+	if (weq(w, "hebben") || weq(w, "have")) {
 		for (guint j = i >= 6 ? i - 6 : 0; j < i; j++)
 			if (same_sentence(c, i, j) &&
 			    has(c, j, W_WISH))
@@ -734,15 +749,15 @@ cue_at(const Ctx *c, guint i)
 		return CUE_NONE;
 	}
 	/* "kunnen jullie ons in de loop houden" (c0118), "op de hoogte houden" */
-	if ((strcmp(w, "loop") == 0 || strcmp(w, "hoogte") == 0) &&
-	    (strcmp(word(c, i + 1), "houden") == 0 || strcmp(word(c, i + 1), "blijven") == 0 ||
-	     strcmp(word(c, i + 1), "stellen") == 0))
+	if ((weq(w, "loop") || weq(w, "hoogte")) &&
+	    (weq(word(c, i + 1), "houden") || weq(word(c, i + 1), "blijven") ||
+	     weq(word(c, i + 1), "stellen")))
 		return CUE_STRONG;
 	/* "ook voor ons", "voor ons ook" (t0017, t0158); not in a question:
 	 * "zijn de werkpakketten ook voor ons bedoeld?" (c0160) */
-	if (strcmp(w, "ons") == 0 && i >= 1 && !(tok(c, i)->flags & SLT_TOK_QUESTION) &&
+	if (weq(w, "ons") && i >= 1 && !(tok(c, i)->flags & SLT_TOK_QUESTION) &&
 	    has(c, i - 1, W_FOR_TO) &&
-	    ((i >= 2 && strcmp(word(c, i - 2), "ook") == 0) || strcmp(word(c, i + 1), "ook") == 0))
+	    ((i >= 2 && weq(word(c, i - 2), "ook")) || weq(word(c, i + 1), "ook")))
 		return CUE_STRONG;
 	/* "mogen wij het pakket Visie?", "mag ik 'm ontvangen?" (t0085) */
 	if (has(c, i, W_MAY) &&
@@ -758,13 +773,13 @@ cue_at(const Ctx *c, guint i)
 		     !(tok(c, j)->flags & SLT_TOK_CLAUSE); j++)
 			/* not "the packages on vision": that names them */
 			if ((has(c, j, W_ABOUT) && !has(c, j - 1, W_PKG)) ||
-			    strcmp(word(c, j), "met") == 0 || strcmp(word(c, j), "with") == 0)
+			    weq(word(c, j), "met") || weq(word(c, j), "with"))
 				return CUE_NONE;
 		return CUE_STRONG;
 	}
 	/* "can you email me the governance package", "mail ons het pakket" */
-	if ((strcmp(w, "email") == 0 || strcmp(w, "e-mail") == 0) &&
-	    (strcmp(word(c, i + 1), "me") == 0 || strcmp(word(c, i + 1), "us") == 0))
+	if ((weq(w, "email") || weq(w, "e-mail")) &&
+	    (weq(word(c, i + 1), "me") || weq(word(c, i + 1), "us")))
 		return CUE_STRONG;
 	if (has(c, i, W_ASK_WEAK))
 		return CUE_WEAK;
@@ -787,18 +802,18 @@ have_in_clause(const Ctx *c, guint from, guint to)
 	gboolean binnen = FALSE, is = FALSE, get = FALSE;
 	for (guint i = from; i < to; i++) {
 		const char *w = word(c, i);
-		if (g_str_has_prefix(w, "krijg") || strcmp(w, "get") == 0)
+		if (wpre(w, "krijg") || weq(w, "get"))
 			get = TRUE;
-		if (strcmp(w, "binnen") == 0)
+		if (weq(w, "binnen"))
 			binnen = TRUE;
 		/* "het pakket Visie heb ik nog niet gekregen" (t0426) */
 		if (tok(c, i)->flags & SLT_TOK_NEGATOR)
 			return FALSE;
-		if (strcmp(w, "is") == 0 || strcmp(w, "zijn") == 0)
+		if (weq(w, "is") || weq(w, "zijn"))
 			is = TRUE;
-		if (strcmp(w, "al") == 0 || strcmp(w, "inmiddels") == 0 || strcmp(w, "reeds") == 0)
+		if (weq(w, "al") || weq(w, "inmiddels") || weq(w, "reeds"))
 			al = TRUE;
-		else if (strcmp(w, "already") == 0)
+		else if (weq(w, "already"))
 			already = TRUE;
 		else if (has(c, i, W_HAVE))
 			have = TRUE;
@@ -837,7 +852,7 @@ other_object(const char *w)
 		"factuur", "afmelding", "uitschrijving",
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(objects); i++)
-		if (strcmp(w, objects[i]) == 0)
+		if (weq(w, objects[i]))
 			return TRUE;
 	return FALSE;
 }
@@ -865,11 +880,11 @@ is_pronoun_at(const Ctx *c, guint i)
 	for (guint j = i + 1; j <= i + 2 && j < c->t->len && same_sentence(c, i, j); j++) {
 		guint len;
 		if (has(c, j, W_PKG) || name_at(c, j, &len) >= 0 ||
-		    strcmp(word(c, j), "eerste") == 0)
+		    weq(word(c, j), "eerste"))
 			return FALSE;
 	}
 	/* "ze alle vijf": the mention itself says which */
-	if (strcmp(word(c, i + 1), "alle") == 0 || strcmp(word(c, i + 1), "allemaal") == 0)
+	if (weq(word(c, i + 1), "alle") || weq(word(c, i + 1), "allemaal"))
 		return FALSE;
 	return TRUE;
 }
@@ -903,7 +918,10 @@ note_why(Ctx *c, const char *fmt, ...)
 static gboolean
 word_in(const char *w, const char *const *list)
 {
-	return g_strv_contains(list, w);
+	for (; *list; list++)
+		if (weq(w, *list))
+			return TRUE;
+	return FALSE;
 }
 
 /* A package named at token i, with the article and package words before
@@ -1024,22 +1042,22 @@ find_exclusions(Ctx *c)
 		/* "alles behalve Visie", "all except (for) Quality", "everything but
 		 * Vision", "met uitzondering van Inkoop" */
 		gboolean exc = word_in(w, except);
-		if (strcmp(w, "but") == 0 && i >= 1 && same_sentence(c, i - 1, i) &&
+		if (weq(w, "but") && i >= 1 && same_sentence(c, i - 1, i) &&
 		    word_in(word(c, i - 1), everything))
 			exc = TRUE;
-		if (strcmp(w, "uitzondering") == 0 && i >= 1 && strcmp(word(c, i - 1), "met") == 0)
+		if (weq(w, "uitzondering") && i >= 1 && weq(word(c, i - 1), "met"))
 			exc = TRUE;
 		if (exc) {
 			j = i + 1;
 			if (exclude_list(c, j, TRUE, FALSE, w) > j) {
 				/* "alles behalve": everything else is asked for */
 				for (guint b = 1; b <= 3 && b <= i && same_sentence(c, i, i - b); b++)
-					if (strcmp(word(c, i - b), "alles") == 0 ||
-					    strcmp(word(c, i - b), "allemaal") == 0 ||
-					    strcmp(word(c, i - b), "everything") == 0 ||
+					if (weq(word(c, i - b), "alles") ||
+					    weq(word(c, i - b), "allemaal") ||
+					    weq(word(c, i - b), "everything") ||
 					    /* "all except", "all of them except" */
-					    (strcmp(word(c, i - b), "all") == 0 &&
-					     (b == 1 || (b == 3 && strcmp(word(c, i - 2), "of") == 0)))) {
+					    (weq(word(c, i - b), "all") &&
+					     (b == 1 || (b == 3 && weq(word(c, i - 2), "of"))))) {
 						add_mention(c, i - b, P_ALLE);
 						break;
 					}
@@ -1047,9 +1065,9 @@ find_exclusions(Ctx *c)
 			continue;
 		}
 		/* "alle pakketten op Visie na" */
-		if (strcmp(w, "op") == 0) {
+		if (weq(w, "op")) {
 			j = exclude_list(c, i + 1, TRUE, TRUE, w);
-			if (j > i + 1 && j < n && same_sentence(c, i, j) && strcmp(word(c, j), "na") == 0)
+			if (j > i + 1 && j < n && same_sentence(c, i, j) && weq(word(c, j), "na"))
 				exclude_list(c, i + 1, TRUE, FALSE, "op ... na");
 			continue;
 		}
@@ -1091,7 +1109,7 @@ find_exclusions(Ctx *c)
 	 * names it follows. */
 	for (guint neg = 1; neg < n; neg++) {
 		if (!(tok(c, neg)->flags & SLT_TOK_NEGATOR) ||
-		    (strcmp(word(c, neg), "niet") != 0 && strcmp(word(c, neg), "not") != 0))
+		    (!weq(word(c, neg), "niet") && !weq(word(c, neg), "not")))
 			continue;
 		if (has(c, neg + 1, W_ONLY) && !(tok(c, neg + 1)->flags & SLT_TOK_CLAUSE))
 			continue;
@@ -1111,11 +1129,11 @@ find_exclusions(Ctx *c)
 		 * its infinitive */
 		static const char *const te_verb[] = { "hebben", "ontvangen", "krijgen", NULL };
 		guint tail = neg + 1;
-		if (tail + 1 < n && same_sentence(c, neg, tail + 1) && strcmp(word(c, tail), "te") == 0 &&
+		if (tail + 1 < n && same_sentence(c, neg, tail + 1) && weq(word(c, tail), "te") &&
 		    word_in(word(c, tail + 1), te_verb))
 			tail += 2;
-		if (need_nodig ? !(strcmp(word(c, neg + 1), "nodig") == 0 ||
-				   strcmp(word(c, neg + 1), "needed") == 0)
+		if (need_nodig ? !(weq(word(c, neg + 1), "nodig") ||
+				   weq(word(c, neg + 1), "needed"))
 			       : !ends_refusal(c, neg, tail))
 			continue;
 		/* the list of names that ends at last ("het pakket Visie en Goed
@@ -1533,10 +1551,10 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 	for (guint f = s; f < e; f++) {
 		if (!ihas(c, f, I_FRAME))
 			continue;
-		if (strcmp(word(c, f), "af") == 0) {
+		if (weq(word(c, f), "af")) {
 			gboolean vr = FALSE;
 			for (guint b = f >= s + 3 ? f - 3 : s; b < f; b++)
-				if (g_str_has_prefix(word(c, b), "vr"))
+				if (wpre(word(c, b), "vr"))
 					vr = TRUE;
 			if (!vr)
 				continue;
@@ -1546,7 +1564,7 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 			if (ihas(c, j, I_SUB_YN | I_SUB_WH | I_SUB_HOW) &&
 			    /* English "of" is no "whether": "we would like to ask
 			     * one of your advisors to ..." */
-			    !(strcmp(word(c, j), "of") == 0 && tok(c, j)->lang == SLT_LANG_EN)) {
+			    !(weq(word(c, j), "of") && tok(c, j)->lang == SLT_LANG_EN)) {
 				sub = j;
 				break;
 			}
@@ -1595,10 +1613,10 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 		guint w0 = cs;
 		/* "..., of krijgen we die automatisch?": the other half of a
 		 * question about them asks about them too */
-		gboolean alternative = strcmp(word(c, cs), "of") == 0 || strcmp(word(c, cs), "or") == 0;
+		gboolean alternative = weq(word(c, cs), "of") || weq(word(c, cs), "or");
 		/* "..., en zit er ...?", "Of is daar toestemming voor nodig?" (t0226) */
-		if ((ihas(c, w0, I_COORD) || strcmp(word(c, w0), "of") == 0 ||
-		     strcmp(word(c, w0), "or") == 0) && w0 + 1 < ce)
+		if ((ihas(c, w0, I_COORD) || weq(word(c, w0), "of") ||
+		     weq(word(c, w0), "or")) && w0 + 1 < ce)
 			w0++;
 		guint8 about = 0;
 		/* "wanneer kunnen we een gesprek plannen?": a person and a modal
@@ -1638,8 +1656,8 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 				const char *x = word(c, k);
 				if (has(c, k, W_MODAL))
 					modal_you = TRUE;
-				if (strcmp(x, "jullie") == 0 || strcmp(x, "u") == 0 ||
-				    strcmp(x, "you") == 0 || strcmp(x, "je") == 0)
+				if (weq(x, "jullie") || weq(x, "u") ||
+				    weq(x, "you") || weq(x, "je"))
 					you = TRUE;
 			}
 			if (!(modal_you && you))
@@ -1648,9 +1666,9 @@ inquiry_mask(Ctx *c, guint s, guint e, guint8 *inq)
 		if (!about && question) {
 			for (guint k = cs; k < ce && !about; k++)
 				if (ihas(c, k, I_MUST) ||
-				    ((strcmp(word(c, k), "have") == 0 || strcmp(word(c, k), "has") == 0 ||
-				      strcmp(word(c, k), "need") == 0 || strcmp(word(c, k), "needs") == 0) &&
-				     strcmp(word(c, k + 1), "to") == 0))
+				    ((weq(word(c, k), "have") || weq(word(c, k), "has") ||
+				      weq(word(c, k), "need") || weq(word(c, k), "needs")) &&
+				     weq(word(c, k + 1), "to")))
 					about = SLT_INQ_YESNO;
 		}
 		if (about) {
@@ -1756,8 +1774,8 @@ do_sentence(Ctx *c, guint s, guint e)
 					neg = negator = TRUE;
 					contrast = i;
 				} else if (negator && contrast == i &&
-					   (strcmp(word(c, k), "maar") == 0 ||
-					    strcmp(word(c, k), "but") == 0))
+					   (weq(word(c, k), "maar") ||
+					    weq(word(c, k), "but")))
 					contrast = k;
 			}
 			for (guint k = cl_start; k < i; k++)
@@ -1816,12 +1834,12 @@ do_sentence(Ctx *c, guint s, guint e)
 	for (guint i = s; i < e; i++) {
 		/* "geen gesprek maar wel het pakket": "maar" opens it too */
 		gboolean opens = i > s && ((tok(c, i)->flags & SLT_TOK_CLAUSE) ||
-					   (refused && (strcmp(word(c, i), "maar") == 0 ||
-							strcmp(word(c, i), "but") == 0)));
+					   (refused && (weq(word(c, i), "maar") ||
+							weq(word(c, i), "but"))));
 		if (opens && refused && !have_clause[i - s] && !neg_clause[i - s] && !inq[i - s] &&
 		    nweak < G_N_ELEMENTS(weak)) {
 			guint k = i;
-			if (strcmp(word(c, k), "maar") == 0 || strcmp(word(c, k), "but") == 0)
+			if (weq(word(c, k), "maar") || weq(word(c, k), "but"))
 				k++;
 			/* not "..., alleen het pakket Visie hebben we" */
 			gboolean having = FALSE;
@@ -1839,8 +1857,8 @@ do_sentence(Ctx *c, guint s, guint e)
 					pkg_next = TRUE;
 			}
 			if (k < e && !having && pkg_next &&
-			    (has(c, k, W_ONLY) || strcmp(word(c, k), "wel") == 0 ||
-			     strcmp(word(c, k), "just") == 0))
+			    (has(c, k, W_ONLY) || weq(word(c, k), "wel") ||
+			     weq(word(c, k), "just")))
 				weak[nweak++] = k;
 		}
 		if (tok(c, i)->flags & SLT_TOK_NEGATOR)
@@ -1993,7 +2011,7 @@ do_sentence(Ctx *c, guint s, guint e)
 			 * clause of its "maar ook" */
 			guint from = clause_start(c, s, negp), to = negp + 1;
 			while (to < e && to <= negp + NEAR &&
-			       strcmp(word(c, to), "maar") != 0 && strcmp(word(c, to), "but") != 0)
+			       !weq(word(c, to), "maar") && !weq(word(c, to), "but"))
 				to++;
 			if (to >= e || to > negp + NEAR)
 				to = negp + 1;
