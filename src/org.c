@@ -454,10 +454,25 @@ tokenize(const char *line)
 }
 
 static gboolean
-core_is(const Tok *t, const char *word)
+word_eq(const char *a, const char *b)
 {
 	/* The first byte settles most: every token meets dozens of words. */
-	return t->core[0] == word[0] && strcmp(t->core, word) == 0;
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
+static gboolean
+core_is(const Tok *t, const char *word)
+{
+	return word_eq(t->core, word);
+}
+
+static gboolean
+in_list(const char *core, const char *const *list)
+{
+	for (; *list; list++)
+		if (word_eq(core, *list))
+			return TRUE;
+	return FALSE;
 }
 
 static gboolean
@@ -472,10 +487,7 @@ is_connector(const Tok *t)
 	/* Lowercase connectors only: "De Kempen" is a name word. */
 	if (g_ascii_isupper(t->s[0]))
 		return FALSE;
-	for (const char *const *w = words; *w; w++)
-		if (strcmp(t->core, *w) == 0)
-			return TRUE;
-	return FALSE;
+	return in_list(t->core, words);
 }
 
 static gboolean
@@ -741,10 +753,7 @@ is_direction(const Tok *t)
 		"noord", "oost", "zuid", "west", "centrum", "midden", "noordoost", "noordwest",
 		"zuidoost", "zuidwest", "1", "2", "3", "4", "5", "a", "b", "c", NULL,
 	};
-	for (const char *const *w = words; *w; w++)
-		if (core_is(t, *w))
-			return TRUE;
-	return FALSE;
+	return in_list(t->core, words);
 }
 
 /* Organisation words that start a name ("Regio Twente", "GGD Hollands
@@ -765,15 +774,6 @@ static const char *const overig_suffix[] = {
 	"trainingen", "opleidingen", "partners", "nederland", "plus", "digitaal", "group",
 	"groep", "media", "software", NULL,
 };
-
-static gboolean
-in_list(const char *core, const char *const *list)
-{
-	for (; *list; list++)
-		if (core[0] == (*list)[0] && strcmp(core, *list) == 0)
-			return TRUE;
-	return FALSE;
-}
 
 /* A foundation is a local team unless its name says otherwise. */
 static gboolean
