@@ -75,6 +75,16 @@ wpre(const char *w, const char *lit)
 	return w[0] == lit[0] && strncmp(w, lit, strlen(lit)) == 0;
 }
 
+/* w is one of the words of a NULL-terminated list. */
+static gboolean
+word_in(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (weq(w, *list))
+			return TRUE;
+	return FALSE;
+}
+
 static gboolean
 same_sentence(const Ctx *c, guint a, guint b)
 {
@@ -485,6 +495,10 @@ cmp_mention(gconstpointer a, gconstpointer b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* An article before a bare name: "niet alleen het pakket ..." is a
+ * mention already, "niet alleen de Visie" is not. */
+static const char *const fill_article[] = { "het", "de", "the", NULL };
+
 /* "Visie hebben we (nog) niet", "Visie missen we", "Kwaliteit ontbreekt
  * nog", "we don't have Vision yet", "we haven't received Quality": a bare
  * name the sender says they lack is that package, a mention that a
@@ -494,12 +508,6 @@ cmp_mention(gconstpointer a, gconstpointer b)
  * possessive: "een gedeelde visie hebben we nog niet" is a sparring
  * question about their own vision. "Visie hebben we niet nodig" refuses
  * it (find_exclusions). */
-static gboolean word_in(const char *w, const char *const *list);
-
-/* An article before a bare name: "niet alleen het pakket ..." is a
- * mention already, "niet alleen de Visie" is not. */
-static const char *const fill_article[] = { "het", "de", "the", NULL };
-
 static void
 find_lacking(Ctx *c)
 {
@@ -849,12 +857,9 @@ other_object(const char *w)
 	static const char *const objects[] = {
 		"bevestiging", "ontvangstbevestiging", "bevestigen", "reactie", "antwoord",
 		"terugkoppeling", "confirmation", "confirm", "acknowledgement", "offerte",
-		"factuur", "afmelding", "uitschrijving",
+		"factuur", "afmelding", "uitschrijving", NULL,
 	};
-	for (guint i = 0; i < G_N_ELEMENTS(objects); i++)
-		if (weq(w, objects[i]))
-			return TRUE;
-	return FALSE;
+	return word_in(w, objects);
 }
 
 /* "dank voor het toesturen", "thanks for the package" (c0053). */
@@ -914,15 +919,6 @@ note_why(Ctx *c, const char *fmt, ...)
  * where a request for "alle" or a nearby cue would take them in. A wrong
  * package mails the wrong PDF to a municipality; one left out only makes
  * staff add it. */
-
-static gboolean
-word_in(const char *w, const char *const *list)
-{
-	for (; *list; list++)
-		if (weq(w, *list))
-			return TRUE;
-	return FALSE;
-}
 
 /* A package named at token i, with the article and package words before
  * it ("het pakket Visie", "the quality package", "Kwaliteitspakket"):
