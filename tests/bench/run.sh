@@ -63,28 +63,15 @@ path = $SLT_TMP/sltd.db
 dir = $SLT_TMP
 EOF
 
-# ms and peak RSS (kB) of one command, from GNU time.
-timed() {
-	local out=$1
-	shift
-	/usr/bin/time -f '%e %M %U %S' -o "$SLT_TMP/time.out" "$@" >"$out" 2>&1
-	local rc=$?
-	read -r secs rss_kb _ < <(tail -n 1 "$SLT_TMP/time.out")
-	return $rc
-}
-
-# Like timed, for sltd: also samples its RssFile and RssAnon
-# (/proc/PID/status) every 20 ms, without forking (the sampler must not
-# take CPU from the run it measures), and keeps the split at the highest
-# sample in file_kb/anon_kb: how much of the peak is the shared
+# The split of a running command's RSS, until TPID (its GNU time) ends:
+# RssFile and RssAnon (/proc/PID/status) every 20 ms, without forking
+# (the sampler must not take CPU from the run it measures), kept at the
+# highest sample in file_kb/anon_kb: how much of the peak is the shared
 # libraries' file pages (code and read-only data, shared with every
 # process that loads them) and how much is anonymous memory (heap,
 # stacks, the libraries' relocated data).
-timed_split() {
-	local out=$1
-	shift
-	/usr/bin/time -f '%e %M %U %S' -o "$SLT_TMP/time.out" "$@" >"$out" 2>&1 &
-	local tpid=$! pid="" k v a f best=0 tick
+sample_split() {
+	local tpid=$1 pid="" k v a f best=0 tick
 	exec {tick}<> <(:)
 	file_kb=0 anon_kb=0
 	while kill -0 "$tpid" 2>/dev/null; do
@@ -104,6 +91,18 @@ timed_split() {
 		read -r -t 0.02 -u "$tick" _
 	done
 	exec {tick}<&-
+}
+
+# ms and peak RSS (kB) of one command, from GNU time; with --split also
+# the split of its RSS (sample_split).
+timed() {
+	local split=
+	[ "$1" = --split ] && { split=1; shift; }
+	local out=$1
+	shift
+	/usr/bin/time -f '%e %M %U %S' -o "$SLT_TMP/time.out" "$@" >"$out" 2>&1 &
+	local tpid=$!
+	[ -z "$split" ] || sample_split "$tpid"
 	wait "$tpid"
 	local rc=$?
 	read -r secs rss_kb _ < <(tail -n 1 "$SLT_TMP/time.out")
@@ -118,7 +117,7 @@ floor_rss_kb=$rss_kb
 # that stops at its first attempt (exit 75) and the replies stay queued:
 # the time is the ingest's (the replies are decided, composed and queued
 # in each message's transaction, as in production).
-timed_split "$SLT_TMP/sltd.log" "$SLTD" -c "$SLT_TMP/sltd.conf" --once
+timed --split "$SLT_TMP/sltd.log" "$SLTD" -c "$SLT_TMP/sltd.conf" --once
 rc=$?
 if [ "$rc" != 0 ] && ! { [ "$rc" = 75 ] && grep -q "^sltd: error: outbox: cannot send" "$SLT_TMP/sltd.log"; }; then
 	echo "bench: sltd --once failed (exit $rc):" >&2
